@@ -1,0 +1,34 @@
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class StaffSecondFactorMiddleware:
+    """Staff reach the admin only with a second factor set up (P7).
+
+    allauth asks for the second factor at sign-in for everyone who has one; this middleware makes
+    having one compulsory for staff before any admin page is served.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def __call__(self, request):
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        user = request.user
+        if (
+            request.path.startswith(self.admin_prefix)
+            and user.is_authenticated
+            and user.is_staff
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            messages.warning(
+                request,
+                "Staff accounts need two-factor authentication. Set up an authenticator app "
+                "to continue to the admin.",
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
