@@ -117,8 +117,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -129,14 +131,36 @@ LOGIN_REDIRECT_URL = "account_overview"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "forums.forms.SignupForm"
+ACCOUNT_ADAPTER = "forums.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_BLACKLIST = [
-    "admin", "administrator", "staff", "moderator", "moderators", "privacy", "dpo", "support",
-    "root", "system", "sysop", "webmaster", "postmaster", "noreply", "no-reply", "security",
-    "help", "info", "abuse", "former-member", "anonymous", "accounts", "search", "community",
+    "admin",
+    "administrator",
+    "staff",
+    "moderator",
+    "moderators",
+    "privacy",
+    "dpo",
+    "support",
+    "root",
+    "system",
+    "sysop",
+    "webmaster",
+    "postmaster",
+    "noreply",
+    "no-reply",
+    "security",
+    "help",
+    "info",
+    "abuse",
+    "former-member",
+    "anonymous",
+    "accounts",
+    "search",
+    "community",
 ]
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "

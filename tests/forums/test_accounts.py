@@ -1,0 +1,224 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.urls import reverse
+
+from forums.models import SignIn, User
+from privacy import consent
+from privacy.models import Consent, PolicyVersion
+
+from ..factories import PASSWORD, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = "/accounts/signup/"
+LOGIN = "/accounts/login/"
+
+
+def signup_data(**overrides):
+    data = {
+        "username": "new.member",
+        "email": "new.member@example.org",
+        "password1": "quiet-harbour-lantern-9",
+        "password2": "quiet-harbour-lantern-9",
+        "accept_terms": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_signup_page_has_newsletter_box_unticked_and_terms_box_required(client):
+    html = client.get(SIGNUP).content.decode()
+    newsletter = re.search(r'<input[^>]*name="newsletter"[^>]*>', html).group(0)
+    terms = re.search(r'<input[^>]*name="accept_terms"[^>]*>', html).group(0)
+    assert "checked" not in newsletter
+    assert "required" in terms
+    assert "I accept the terms of service and the privacy policy." in html
+
+
+def test_signup_records_acceptance_of_terms_and_privacy_policy_with_versions(client, mailoutbox):
+    response = client.post(SIGNUP, signup_data())
+    assert response.status_code == 302
+    user = User.objects.get(username="new.member")
+    rows = {row.purpose: row for row in Consent.objects.filter(user=user)}
+    assert set(rows) == {consent.TERMS, consent.PRIVACY_POLICY}
+    assert rows[consent.TERMS].policy == PolicyVersion.objects.in_force("terms")
+    assert rows[consent.PRIVACY_POLICY].policy == PolicyVersion.objects.in_force("privacy")
+    assert rows[consent.TERMS].source == Consent.Source.SIGNUP
+    assert rows[consent.TERMS].text.wording.startswith("I accept the terms")
+    assert rows[consent.TERMS].created is not None
+    assert not consent.has_consent(consent.NEWSLETTER, user=user)
+    assert len(mailoutbox) == 1 and "new.member@example.org" in mailoutbox[0].to
+
+
+def test_signup_with_newsletter_ticked_records_the_newsletter_consent(client):
+    client.post(SIGNUP, signup_data(newsletter="on"))
+    user = User.objects.get(username="new.member")
+    assert consent.has_consent(consent.NEWSLETTER, user=user)
+    row = consent.latest(consent.NEWSLETTER, user=user)
+    assert row.text.key == "signup-newsletter" and row.source == Consent.Source.SIGNUP
+
+
+def test_signup_without_accepting_terms_is_refused_with_a_message(client):
+    response = client.post(SIGNUP, signup_data(accept_terms=None))
+    assert response.status_code == 200
+    assert "You need to accept the terms" in response.content.decode()
+    assert not User.objects.filter(username="new.member").exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"username": "admin"}, "Username can not be used"),
+        ({"username": "Privacy"}, "Username can not be used"),
+        ({"username": "bad name!"}, "Use only letters, digits"),
+        ({"username": "x" * 31}, "at most 30 characters"),
+        ({"email": "not-an-email"}, "Enter a valid email address"),
+        ({"email": "x" * 250 + "@example.org"}, "at most 254 characters"),
+        ({"password1": "password", "password2": "password"}, "too common"),
+        ({"password2": "something-else-entirely"}, "You must type the same password"),
+    ],
+)
+def test_signup_rejects_bad_input_with_a_clear_message(client, overrides, message):
+    response = client.post(SIGNUP, signup_data(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.filter(email="new.member@example.org").exists()
+
+
+def test_signup_refuses_a_taken_username_and_a_used_email(client):
+    UserFactory(username="taken", email="used@example.org")
+    html = client.post(SIGNUP, signup_data(username="taken")).content.decode()
+    assert "A user with that username already exists." in html
+    client.post(SIGNUP, signup_data(email="used@example.org"))
+    # allauth does not reveal that an address is known (it emails its owner instead), but it
+    # never creates a second account with it.
+    assert User.objects.filter(email__iexact="used@example.org").count() == 1
+
+
+def test_unverified_member_cannot_log_in(client):
+    UserFactory(username="pending", verified=False)
+    response = client.post(LOGIN, {"login": "pending", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+
+
+def test_verification_link_from_the_email_lets_the_member_in(client, mailoutbox):
+    client.post(SIGNUP, signup_data())
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", mailoutbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    client.post("/" + path)
+    assert EmailAddress.objects.get(email="new.member@example.org").verified
+    response = client.post(
+        LOGIN, {"login": "new.member@example.org", "password": "quiet-harbour-lantern-9"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("account_overview")).status_code == 200
+
+
+@pytest.mark.parametrize("login", ["member.one", "member.one@example.org"])
+def test_member_logs_in_by_username_or_email_and_the_sign_in_is_recorded(client, login):
+    user = UserFactory(username="member.one")
+    response = client.post(
+        LOGIN,
+        {"login": login, "password": PASSWORD},
+        HTTP_USER_AGENT="TestBrowser/1.0",
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302
+    sign_in = SignIn.objects.get(user=user)
+    assert sign_in.ip_address == "203.0.113.9"
+    assert sign_in.user_agent == "TestBrowser/1.0"
+    page = client.get(reverse("account_overview")).content.decode()
+    assert "203.0.113.9" in page and "TestBrowser/1.0" in page
+
+
+def test_client_ip_is_taken_from_the_one_trusted_proxy(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+    client.post(
+        LOGIN,
+        {"login": user.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.20",
+    )
+    assert SignIn.objects.get(user=user).ip_address == "203.0.113.20"
+
+
+def test_failed_logins_are_rate_limited(client):
+    user = UserFactory()
+    for _ in range(5):
+        html = client.post(LOGIN, {"login": user.username, "password": "wrong"}).content.decode()
+        assert "not correct" in html
+    response = client.post(LOGIN, {"login": user.username, "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_members_see_their_own_account_and_can_clear_their_profile(client):
+    user = UserFactory(display_name="Amina", job_title="Planner", company="Acme", bio="Hello")
+    client.force_login(user)
+    response = client.post(
+        reverse("account_overview"),
+        {"display_name": "", "job_title": "", "company": "", "location": "", "bio": ""},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.job_title, user.company, user.bio) == ("", "", "", "")
+
+
+def test_profile_form_rejects_over_long_fields(client, user):
+    client.force_login(user)
+    response = client.post(reverse("account_overview"), {"display_name": "x" * 61, "bio": ""})
+    assert response.status_code == 200
+    assert "at most 60 characters" in response.content.decode()
+
+
+def test_account_page_needs_login(client):
+    response = client.get(reverse("account_overview"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_change_password_and_email_pages_work_for_members(client, user):
+    client.force_login(user)
+    for name in ("account_change_password", "account_email", "mfa_index", "account_reset_password"):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_staff_without_a_second_factor_is_kept_out_of_admin(client):
+    staff = StaffFactory()
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_staff_with_a_second_factor_reaches_admin(client):
+    staff = StaffFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_staff_signing_in_with_a_password_is_asked_for_the_second_factor(client):
+    staff = StaffFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    response = client.post(LOGIN, {"login": staff.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_members_can_set_up_a_second_factor(client, user):
+    client.force_login(user)
+    assert client.get(reverse("mfa_activate_totp")).status_code in (200, 302)
+    assert not Authenticator.objects.filter(user=user).exists()
