@@ -43,6 +43,7 @@ class PolicyVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "version"], name="unique_policy_version")
         ]
+        permissions = [("view_register", "Can see the register of processing")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version} ({self.effective_date})"

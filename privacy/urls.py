@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.policy, {"kind": PolicyVersion.PRIVACY}, name="policy"),
     path("cookies/", views.policy, {"kind": PolicyVersion.COOKIES}, name="cookie_policy"),
     path("terms/", views.policy, {"kind": PolicyVersion.TERMS}, name="terms"),
+    path("register/", views.register, name="register"),
 ]

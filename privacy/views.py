@@ -1,6 +1,8 @@
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
 
+from . import registry
 from .models import PolicyVersion
 
 
@@ -9,4 +11,13 @@ def policy(request, kind: str):
     document = PolicyVersion.objects.in_force(kind)
     if document is None:
         raise Http404("This policy has not been published yet.")
-    return render(request, "privacy/policy.html", {"document": document})
+    context = {"document": document}
+    if kind == PolicyVersion.PRIVACY:
+        context["declarations"] = registry.declarations()
+    return render(request, "privacy/policy.html", context)
+
+
+@permission_required("privacy.view_register", raise_exception=True)
+def register(request):
+    """The register of processing (P27), generated from the code's own declarations."""
+    return render(request, "privacy/register.html", {"declarations": registry.declarations()})
