@@ -52,7 +52,11 @@ _parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
 
 
 def render_markdown(source: str) -> str:
-    html = _parser.render(source)
+    return sanitise(_parser.render(source))
+
+
+def sanitise(html: str) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes; mark every link rel (P4)."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

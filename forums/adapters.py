@@ -1,5 +1,6 @@
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from django import forms
+from django.core.exceptions import PermissionDenied
 
 from .models import User
 
@@ -14,3 +15,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 f"Ensure this value has at most {EMAIL_MAX_LENGTH} characters."
             )
         return super().clean_email(email)
+
+
+def client_ip(request) -> str | None:
+    """The visitor's address as allauth sees it (honouring ALLAUTH_TRUSTED_PROXY_COUNT)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:  # no usable address (a test client, a misconfigured proxy)
+        return None

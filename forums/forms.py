@@ -4,7 +4,18 @@ from django.db import transaction
 from privacy import consent
 from privacy.models import Consent, PolicyVersion
 
-from .models import User
+from . import search
+from .models import Category, ModerationAction, Post, User
+
+TOPIC_MODERATION_ACTIONS = {
+    "pin",
+    "unpin",
+    "lock",
+    "unlock",
+    "hide_topic",
+    "unhide_topic",
+    "move",
+}
 
 TERMS_TEXT_KEY = "signup-terms"
 NEWSLETTER_TEXT_KEY = "signup-newsletter"
@@ -64,4 +75,84 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "display_name": "Shown instead of your username, if you like.",
             "bio": "A few words about you and your work. Markdown is not rendered here.",
+        }
+
+
+class PostForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = ["source"]
+        widgets = {"source": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "source": "Markdown: **bold**, _italic_, [links](https://example.org), > quotes, "
+            "@username to mention a member. Images are shown as links."
+        }
+
+    def clean_source(self):
+        source = self.cleaned_data["source"].strip()
+        if len(source) < 2:
+            raise forms.ValidationError("Write a little more: a post needs at least 2 characters.")
+        return source
+
+
+class TopicForm(PostForm):
+    title = forms.CharField(min_length=5, max_length=150, strip=True)
+
+    class Meta(PostForm.Meta):
+        fields = ["title", "source"]
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What is wrong with this post?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Moderators read every report. Your name is not shown to the author.",
+    )
+
+
+class TopicModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (action.value, action.label)
+            for action in ModerationAction.Action
+            if action.value in TOPIC_MODERATION_ACTIONS
+        ]
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(),
+        required=False,
+        label="Move to",
+        help_text="Only for “Moved topic”.",
+    )
+    reason = forms.CharField(max_length=500, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == ModerationAction.Action.MOVE and not cleaned.get("category"):
+            self.add_error("category", "Choose the category to move the topic to.")
+        return cleaned
+
+
+class PostModerationForm(forms.Form):
+    hidden = forms.BooleanField(required=False)
+    reason = forms.CharField(max_length=500, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search the forums", max_length=200, strip=True)
+
+    def clean_q(self):
+        query = self.cleaned_data["q"]
+        if not search.has_words(query):
+            raise forms.ValidationError("Type at least one word or number to search for.")
+        return query
+
+
+class NotificationsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["notify_replies"]
+        help_texts = {
+            "notify_replies": "One email per topic until you visit it again. Never marketing."
         }

@@ -1,8 +1,17 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+from .querysets import CategoryQuerySet, PostQuerySet, TopicQuerySet
+
+POSTS_PER_PAGE = 20
+TOPICS_PER_PAGE = 25
+POST_MAX_LENGTH = 20000
 
 
 class UsernameValidator(RegexValidator):
@@ -29,6 +38,10 @@ class User(AbstractUser):
     company = models.CharField(max_length=80, blank=True)
     location = models.CharField(max_length=80, blank=True)
     bio = models.TextField(max_length=2000, blank=True)
+    # Service email, separate from marketing (P11): on by default, off in one click.
+    notify_replies = models.BooleanField(
+        "email me when someone replies to a topic I posted in", default=True
+    )
 
     # AbstractUser's first/last names are not asked for: the profile's display name replaces them.
     first_name = None
@@ -64,3 +77,221 @@ class SignIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.created:%Y-%m-%d %H:%M}"
+
+
+class Category(models.Model):
+    """A forum. Counts and the last post are kept on the row so pages never recount."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    staff_only = models.BooleanField(
+        default=False, help_text="Only moderators and staff can see this category."
+    )
+    announcements = models.BooleanField(
+        default=False, help_text="Only moderators and staff can start topics here."
+    )
+    topic_count = models.PositiveIntegerField(default=0, editable=False)
+    post_count = models.PositiveIntegerField(default=0, editable=False)
+    last_post = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("category", args=[self.slug])
+
+
+class Topic(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="topics")
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, allow_unicode=False)
+    # A former member's topics stay, without their name (P13).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="topics"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    last_activity = models.DateTimeField(default=timezone.now)
+    pinned = models.BooleanField(default=False)
+    locked = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False)
+    reply_count = models.PositiveIntegerField(default=0, editable=False)
+    # Positions of posts are handed out from here, so a post's page is known without counting.
+    last_position = models.PositiveIntegerField(default=0, editable=False)
+    last_post = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pinned", "-last_activity"]
+        indexes = [
+            models.Index(
+                fields=["category", "-pinned", "-last_activity"],
+                condition=models.Q(hidden=False),
+                name="topic_listing",
+            ),
+            models.Index(
+                fields=["-last_activity"], condition=models.Q(hidden=False), name="topic_latest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic", args=[self.pk, self.slug])
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.last_position // POSTS_PER_PAGE))
+
+
+class Post(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    position = models.PositiveIntegerField(editable=False)
+    source = models.TextField("message", max_length=POST_MAX_LENGTH)
+    html = models.TextField(editable=False)
+    created = models.DateTimeField(default=timezone.now)
+    edited = models.DateTimeField(null=True, blank=True, editable=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    hidden = models.BooleanField(default=False)
+    # Kept for security only, shown only with forums.view_ip_address (P6).
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    # Filled on PostgreSQL only (forums.search); on SQLite search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        permissions = [("view_ip_address", "Can see the IP addresses posts were written from")]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "position"], name="post_position_unique")
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created"], name="post_author_recent"),
+            GinIndex(fields=["search_vector"], name="post_search"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} in {self.topic_id}"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("topic", args=[self.topic_id, self.topic.slug])
+        return f"{url}?page={self.page}#post-{self.pk}"
+
+    @property
+    def page(self) -> int:
+        return (self.position - 1) // POSTS_PER_PAGE + 1
+
+
+class TopicParticipant(models.Model):
+    """A member who posted in a topic; `emailed` is set when a reply notification goes out and
+    cleared when they visit the topic again, so they get one email per topic, not one per post."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_participations"
+    )
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "user"], name="participant_unique")]
+        indexes = [models.Index(fields=["user"], name="participant_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in topic {self.topic_id}"
+
+
+class Report(models.Model):
+    """A member's report of a post, waiting in the moderation queue."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        HIDDEN = "hidden", "Post hidden"
+        DISMISSED = "dismissed", "Dismissed"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    reason = models.TextField(max_length=1000)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"],
+                condition=models.Q(status="open"),
+                name="report_one_open_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} on post {self.post_id}"
+
+
+class ModerationAction(models.Model):
+    """Who did what to which topic or post, when and why (P7). Kept as an audit record (P18)."""
+
+    class Action(models.TextChoices):
+        PIN = "pin", "Pinned topic"
+        UNPIN = "unpin", "Unpinned topic"
+        LOCK = "lock", "Locked topic"
+        UNLOCK = "unlock", "Unlocked topic"
+        HIDE_TOPIC = "hide_topic", "Hid topic"
+        UNHIDE_TOPIC = "unhide_topic", "Unhid topic"
+        MOVE = "move", "Moved topic"
+        HIDE_POST = "hide_post", "Hid post"
+        UNHIDE_POST = "unhide_post", "Unhid post"
+        DISMISS_REPORT = "dismiss_report", "Dismissed report"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    topic = models.ForeignKey(Topic, null=True, on_delete=models.SET_NULL, related_name="+")
+    post = models.ForeignKey(Post, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.moderator} at {self.created:%Y-%m-%d %H:%M}"

@@ -1,9 +1,10 @@
-from allauth.account.adapter import get_adapter
 from django.contrib.auth.signals import user_logged_in
-from django.core.exceptions import PermissionDenied
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from .models import SignIn
+from .adapters import client_ip
+from .models import Post, SignIn, Topic
+from .posting import recount_category, recount_topic
 
 
 @receiver(user_logged_in, dispatch_uid="forums.record_sign_in")
@@ -11,12 +12,17 @@ def record_sign_in(sender, request, user, **kwargs):
     """Keep a record of each sign-in so the member can spot one that was not theirs (P6)."""
     if request is None:
         return
-    try:
-        ip_address = get_adapter(request).get_client_ip(request)
-    except PermissionDenied:  # no usable address (a test client, a misconfigured proxy)
-        ip_address = None
     SignIn.objects.create(
         user=user,
-        ip_address=ip_address,
+        ip_address=client_ip(request),
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
+
+
+@receiver(post_delete, sender=Post, dispatch_uid="forums.recount_after_post_delete")
+def recount_after_post_delete(sender, instance, **kwargs):
+    """Deleting a post (admin, erasure) keeps its topic's and category's counters right."""
+    topic = Topic.objects.select_related("category").filter(pk=instance.topic_id).first()
+    if topic is not None:
+        recount_topic(topic)
+        recount_category(topic.category)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from .factories import PASSWORD, UserFactory
+from .factories import PASSWORD, ModeratorFactory, StaffFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +26,25 @@ def user_client(client, user):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def moderator(db):
+    return ModeratorFactory()
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """An administrator signed in with a second factor, as the admin requires (P7)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    staff = StaffFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    return client

@@ -1,7 +1,9 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 
-from forums.models import User
+from forums.models import Category, Post, Topic, User
+from forums.posting import reply, start_topic
 
 PASSWORD = "a-long-test-password-42"
 
@@ -26,3 +28,56 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+class ModeratorFactory(UserFactory):
+    """A member of the Moderators group (created by a data migration), with admin access."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def moderators_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name="Moderators"))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    description = "Talk about this and that."
+
+
+class TopicFactory(factory.Factory):
+    """A topic with its first post, made by the site's own function so counters are right."""
+
+    class Meta:
+        model = Topic
+
+    category = factory.SubFactory(CategoryFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Topic number {n}")
+    source = "The first post of the topic."
+    ip_address = "203.0.113.5"
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return start_topic(**kwargs)
+
+
+class PostFactory(factory.Factory):
+    """A reply, made by the site's own function."""
+
+    class Meta:
+        model = Post
+
+    topic = factory.SubFactory(TopicFactory)
+    author = factory.SubFactory(UserFactory)
+    source = factory.Sequence(lambda n: f"Reply number {n}.")
+    ip_address = "198.51.100.7"
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return reply(**kwargs)

@@ -1,0 +1,90 @@
+"""Reply notifications (P11): service email, one per topic until the member visits it again,
+switched off on the account page or with the signed link in every notification."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Post, TopicParticipant, User
+
+SWITCH_OFF_SALT = "forums.reply-notifications-off"
+
+
+def set_reply_notifications(user: User, enabled: bool) -> None:
+    """Switch reply notifications on or off for a member (account page, email link, privacy)."""
+    user.notify_replies = enabled
+    user.save(update_fields=["notify_replies"])
+
+
+def switch_off_token(user: User) -> str:
+    return signing.dumps(user.pk, salt=SWITCH_OFF_SALT)
+
+
+def user_for_switch_off_token(token: str) -> User | None:
+    """The member a switch-off link was made for; None for a forged or mangled token."""
+    try:
+        pk = signing.loads(token, salt=SWITCH_OFF_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def mark_visited(user: User, topic_id: int) -> None:
+    """The member has seen the topic: the next reply may email them again."""
+    TopicParticipant.objects.filter(topic_id=topic_id, user=user, emailed=True).update(
+        emailed=False
+    )
+
+
+def notify_participants(post: Post) -> int:
+    """Email each participant of the post's topic who wants it and has not been emailed since
+    their last visit. Safe to run twice: a participant is marked before their email goes out,
+    in the same transaction. Returns how many emails were sent."""
+    topic = post.topic
+    if post.hidden or topic.hidden:
+        return 0
+    waiting = (
+        TopicParticipant.objects.filter(
+            topic=topic, emailed=False, user__notify_replies=True, user__is_active=True
+        )
+        .exclude(user_id=post.author_id)
+        .select_related("user")
+    )
+    sent = 0
+    for participant in waiting:
+        with transaction.atomic():
+            claimed = TopicParticipant.objects.filter(pk=participant.pk, emailed=False).update(
+                emailed=True
+            )
+            if claimed:
+                send_reply_notification(participant.user, post)
+                sent += 1
+    return sent
+
+
+def send_reply_notification(user: User, post: Post) -> None:
+    switch_off_url = settings.SITE_URL + reverse("notifications_off", args=[switch_off_token(user)])
+    context = {
+        "user": user,
+        "post": post,
+        "topic": post.topic,
+        "author_name": post.author.public_name if post.author else "A former member",
+        "post_url": settings.SITE_URL + post.get_absolute_url(),
+        "switch_off_url": switch_off_url,
+        "account_url": settings.SITE_URL + reverse("account_overview"),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    subject = render_to_string("emails/reply_notification_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reply_notification.txt", context),
+        to=[user.email],
+        headers={"List-Unsubscribe": f"<{switch_off_url}>"},
+    )
+    message.attach_alternative(
+        render_to_string("emails/reply_notification.html", context), "text/html"
+    )
+    message.send()

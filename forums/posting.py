@@ -1,0 +1,129 @@
+"""Starting topics, replying and editing: the rules, the counters, the search index.
+
+Views, admin actions, seed_demo and tests all go through these functions, so counts and the
+stored HTML can never drift from the posts.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import search
+from .markup import render_post
+from .models import Category, Post, Topic, TopicParticipant, User
+
+
+class PostingError(Exception):
+    """A post that the rules do not allow; the message is shown to the member."""
+
+
+def check_rate_limit(user: User) -> None:
+    """At most FORUMS_POSTS_PER_MINUTE new posts per member per minute (fixed window)."""
+    limit = settings.FORUMS_POSTS_PER_MINUTE
+    key = f"forums:posts:{user.pk}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, timeout=61)
+    if cache.incr(key) > limit:
+        raise PostingError(
+            f"You can post {limit} messages a minute. Please wait a moment and try again."
+        )
+
+
+def topic_slug(title: str) -> str:
+    return slugify(title)[:160].strip("-") or "topic"
+
+
+@transaction.atomic
+def start_topic(
+    *, category: Category, author: User, title: str, source: str, ip_address: str | None
+) -> Topic:
+    now = timezone.now()
+    topic = Topic.objects.create(
+        category=category,
+        author=author,
+        title=title,
+        slug=topic_slug(title),
+        created=now,
+        last_activity=now,
+    )
+    _add_post(topic, author=author, source=source, ip_address=ip_address, created=now)
+    Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
+    return topic
+
+
+@transaction.atomic
+def reply(*, topic: Topic, author: User, source: str, ip_address: str | None) -> Post:
+    if topic.locked or topic.hidden:
+        raise PostingError("This topic is closed to new replies.")
+    post = _add_post(topic, author=author, source=source, ip_address=ip_address)
+    Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") + 1)
+    from .tasks import notify_reply
+
+    notify_reply.delay_on_commit(post.pk)
+    return post
+
+
+def _add_post(
+    topic: Topic, *, author: User, source: str, ip_address: str | None, created=None
+) -> Post:
+    created = created or timezone.now()
+    # Lock the topic row so two replies cannot take the same position.
+    position = (
+        Topic.objects.select_for_update().values_list("last_position", flat=True).get(pk=topic.pk)
+        + 1
+    )
+    post = Post.objects.create(
+        topic=topic,
+        author=author,
+        position=position,
+        source=source,
+        html=render_post(source),
+        created=created,
+        ip_address=ip_address,
+    )
+    Topic.objects.filter(pk=topic.pk).update(
+        last_position=position, last_post=post, last_activity=created
+    )
+    Category.objects.filter(pk=topic.category_id).update(
+        post_count=F("post_count") + 1, last_post=post
+    )
+    TopicParticipant.objects.get_or_create(topic=topic, user=author)
+    topic.last_position, topic.last_post, topic.last_activity = position, post, created
+    search.index_posts([post.pk])
+    return post
+
+
+def edit_post(post: Post, *, editor: User, source: str) -> Post:
+    post.source = source
+    post.html = render_post(source)
+    post.edited = timezone.now()
+    post.edited_by = editor
+    post.save(update_fields=["source", "html", "edited", "edited_by"])
+    search.index_posts([post.pk])
+    return post
+
+
+def recount_topic(topic: Topic) -> None:
+    """Count one topic's visible posts again, after a post is hidden, shown or deleted."""
+    visible = Post.objects.filter(topic=topic, hidden=False)
+    last_post = visible.order_by("-position").first()
+    topic.reply_count = max(visible.count() - 1, 0)
+    topic.last_post = last_post
+    topic.last_activity = last_post.created if last_post else topic.created
+    Topic.objects.filter(pk=topic.pk).update(
+        reply_count=topic.reply_count, last_post=last_post, last_activity=topic.last_activity
+    )
+
+
+def recount_category(category: Category) -> None:
+    """Count one category again from its topics' counters (one row per topic, no posts)."""
+    topics = Topic.objects.filter(category=category, hidden=False)
+    totals = topics.aggregate(posts=Sum(F("reply_count") + 1))
+    latest = topics.exclude(last_post=None).order_by("-last_activity").first()
+    Category.objects.filter(pk=category.pk).update(
+        topic_count=topics.count(),
+        post_count=totals["posts"] or 0,
+        last_post_id=latest.last_post_id if latest else None,
+    )

@@ -1,0 +1,104 @@
+import pytest
+from django.urls import reverse
+
+from forums import moderation
+from forums.notifications import set_reply_notifications, switch_off_token
+from forums.tasks import notify_reply
+
+from ..factories import PostFactory, StaffFactory, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reply_enqueues_the_notification_after_commit(
+    user_client, django_capture_on_commit_callbacks, mailoutbox
+):
+    topic = TopicFactory()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        user_client.post(topic.get_absolute_url(), {"source": "Good question!"})
+    assert len(callbacks) == 1
+    assert [m.to for m in mailoutbox] == [[topic.author.email]]
+
+
+def test_participants_get_one_email_per_topic_until_they_visit(client, mailoutbox):
+    starter = UserFactory()
+    topic = TopicFactory(author=starter)
+    replier = UserFactory()
+    for n in range(3):
+        notify_reply(PostFactory(topic=topic, author=replier, source=f"Reply {n}").pk)
+    assert len(mailoutbox) == 1
+    client.force_login(starter)
+    client.get(topic.get_absolute_url())
+    notify_reply(PostFactory(topic=topic, author=replier).pk)
+    assert len(mailoutbox) == 2
+
+
+def test_every_participant_but_the_author_is_emailed_once(mailoutbox):
+    topic = TopicFactory()
+    others = [PostFactory(topic=topic).author for _ in range(2)]
+    post = PostFactory(topic=topic, author=others[0])
+    assert notify_reply(post.pk) == 2
+    assert notify_reply(post.pk) == 0  # the task is safe to run twice
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([topic.author.email, others[1].email])
+
+
+def test_email_has_text_and_html_parts_and_a_switch_off_link(mailoutbox, settings):
+    topic = TopicFactory(title="Rota tips")
+    notify_reply(PostFactory(topic=topic, source="Try **self-rostering**.").pk)
+    email = mailoutbox[0]
+    token = switch_off_token(topic.author)
+    link = settings.SITE_URL + reverse("notifications_off", args=[token])
+    assert "Rota tips" in email.subject
+    assert link in email.body and "Try **self-rostering**." in email.body
+    html, mimetype = email.alternatives[0]
+    assert mimetype == "text/html" and link in html and "<strong>self-rostering</strong>" in html
+    assert email.extra_headers["List-Unsubscribe"] == f"<{link}>"
+
+
+def test_switch_off_link_works_without_logging_in(client, mailoutbox):
+    member = UserFactory()
+    url = reverse("notifications_off", args=[switch_off_token(member)])
+    page = client.get(url)
+    assert page.status_code == 200 and "Stop reply emails" in page.content.decode()
+    member.refresh_from_db()
+    assert member.notify_replies  # GET only asks
+    assert client.post(url).status_code == 200
+    member.refresh_from_db()
+    assert not member.notify_replies
+    topic = TopicFactory(author=member)
+    notify_reply(PostFactory(topic=topic).pk)
+    assert mailoutbox == []
+
+
+def test_forged_switch_off_link_is_404(client):
+    member = UserFactory()
+    token = switch_off_token(member)
+    assert client.get(reverse("notifications_off", args=[token + "x"])).status_code == 404
+    assert client.post(reverse("notifications_off", args=["nonsense"])).status_code == 404
+
+
+def test_member_switches_notifications_off_and_on_in_their_account(user_client, user):
+    url = reverse("account_notifications")
+    assert 'name="notify_replies"' in user_client.get(reverse("account_overview")).content.decode()
+    user_client.post(url, {})
+    user.refresh_from_db()
+    assert not user.notify_replies
+    user_client.post(url, {"notify_replies": "on"})
+    user.refresh_from_db()
+    assert user.notify_replies
+
+
+def test_set_reply_notifications_is_callable_by_other_features(user):
+    set_reply_notifications(user, False)
+    user.refresh_from_db()
+    assert user.notify_replies is False
+
+
+def test_hidden_replies_send_nothing(mailoutbox):
+    post = PostFactory()
+    moderation.set_post_hidden(post, True, moderator=StaffFactory())
+    assert notify_reply(post.pk) == 0 and mailoutbox == []
+
+
+def test_task_for_a_deleted_post_does_nothing(mailoutbox):
+    assert notify_reply(123456) == 0
