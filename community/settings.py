@@ -6,6 +6,7 @@ var/mail/. Production (DEBUG off) refuses to start without a real SECRET_KEY.
 """
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "privacy.stats.VisitCountMiddleware",
+    "privacy.cookies.ConsentCookieMiddleware",
+    "cookie_consent.middleware.CleanCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site",
+                "privacy.cookies.banner_context",
             ],
         },
     },
@@ -228,6 +233,27 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# Cookie consent (django-cookie-consent with privacy/cookies.py, P19-P22): opt-in, so nothing
+# optional is set before a choice. Its LogItem names nobody: CookieConsentReceipt is the proof.
+COOKIE_CONSENT_NAME = "cookie_consent"
+COOKIE_CONSENT_MAX_AGE = 60 * 60 * 24 * 365
+COOKIE_CONSENT_SECURE = not DEBUG
+COOKIE_CONSENT_HTTPONLY = True
+COOKIE_CONSENT_SAMESITE = "Lax"
+COOKIE_CONSENT_OPT_OUT = False
+COOKIE_CONSENT_LOG_ENABLED = False
+
+# Optional third-party scripts (empty: none), each loaded only after consent to its cookie group
+# ("analytics", "social") and allowed by the Content-Security-Policy only when configured.
+ANALYTICS_SCRIPT_URL = env.str("ANALYTICS_SCRIPT_URL", default="")
+SOCIAL_SHARE_SCRIPT_URL = env.str("SOCIAL_SHARE_SCRIPT_URL", default="")
+for _script in (urlparse(ANALYTICS_SCRIPT_URL), urlparse(SOCIAL_SHARE_SCRIPT_URL)):
+    if _script.scheme == "https" and _script.netloc:
+        for _directive in ("script-src", "connect-src", "frame-src"):
+            CONTENT_SECURITY_POLICY["DIRECTIVES"].setdefault(_directive, ["'self'"]).append(
+                f"https://{_script.netloc}"
+            )
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker on the local file system.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"

@@ -10,6 +10,6 @@ urlpatterns = [
     path("", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
-    path("privacy/cookies/settings/", include("cookie_consent.urls")),
+    path("privacy/cookies/settings/", include("privacy.cookie_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,13 @@
+from cookie_consent.forms import ProcessCookiesForm
+from cookie_consent.views import is_ajax_like
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from . import registry
+from . import cookies, registry
 from .models import PolicyVersion
 
 
@@ -14,6 +19,8 @@ def policy(request, kind: str):
     context = {"document": document}
     if kind == PolicyVersion.PRIVACY:
         context["declarations"] = registry.declarations()
+    if kind == PolicyVersion.COOKIES:
+        context["cookie_groups"] = cookies.declared_groups()
     return render(request, "privacy/policy.html", context)
 
 
@@ -21,3 +28,61 @@ def policy(request, kind: str):
 def register(request):
     """The register of processing (P27), generated from the code's own declarations."""
     return render(request, "privacy/register.html", {"declarations": registry.declarations()})
+
+
+def _cookie_choice_redirect(request, next_url: str):
+    """Back to the page the choice was made on, or to the cookie settings."""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("cookie_consent_cookie_group_list")
+
+
+def cookie_settings(request):
+    """Choose, change or withdraw cookie consent (P19, P21); shows the consent receipt."""
+    status = 200
+    if request.method == "POST":
+        form = cookies.CookieChoiceForm(request.POST)
+        if form.is_valid():
+            response = _cookie_choice_redirect(request, form.cleaned_data["next"])
+            cookies.record_choice(request, response, **form.chosen_groups())
+            messages.success(request, "Your cookie choices are saved.")
+            return response
+        status = 400
+    else:
+        form = cookies.CookieChoiceForm(initial={"accepted": cookies.accepted_groups(request)})
+    context = {
+        "form": form,
+        "checked": form.data.getlist("accepted") if form.is_bound else form.initial["accepted"],
+        "groups": cookies.declared_groups(),
+        "receipt": cookies.current_receipt(request),
+        "cookie_banner": None,  # this page is the banner's full version
+    }
+    return render(request, "privacy/cookie_settings.html", context, status=status)
+
+
+@require_POST
+def cookie_accept(request):
+    """Accept cookie groups: django-cookie-consent's URL, used by its banner script."""
+    return _process_cookie_groups(request, "accept")
+
+
+@require_POST
+def cookie_decline(request):
+    """Decline cookie groups: django-cookie-consent's URL, used by its banner script."""
+    return _process_cookie_groups(request, "decline")
+
+
+def _process_cookie_groups(request, action: str):
+    form = ProcessCookiesForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Unknown cookie group.")
+    if is_ajax_like(request):
+        response = HttpResponse(status=204)
+    else:
+        response = _cookie_choice_redirect(request, request.POST.get("next", ""))
+        messages.success(request, "Your cookie choices are saved.")
+    if groups := form.get_cookie_groups():
+        cookies.record_choice(request, response, **{action: groups})
+    return response
