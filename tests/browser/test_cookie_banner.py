@@ -1,0 +1,263 @@
+"""The cookie banner in a real browser (P19-P21): Debian's Chromium driven by Playwright against
+a live server, reading the browser's own cookie jar and DOM.
+
+The optional analytics and social scripts point at made-up https addresses that the browser
+context answers itself (nothing is fetched from the internet): the analytics one sets a cookie,
+as a real service would, so withdrawal can be seen removing it.
+"""
+
+import copy
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+
+from privacy.models import CookieConsentReceipt
+
+# Playwright's sync API runs an event loop in this thread; the test's own database calls are
+# still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ANALYTICS_URL = "https://analytics.example.test/script.js"
+SOCIAL_URL = "https://social.example.test/buttons.js"
+ANALYTICS_COOKIE = "_example_analytics"
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
+NECESSARY = {"sessionid", "csrftoken", "cookie_consent", "messages"}
+THIRD_PARTY_SCRIPTS = 'script[data-cookie-group="analytics"], script[data-cookie-group="social"]'
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The live site with its cookie groups (a transactional test's flush removes what the data
+    migration loaded), and both optional scripts configured and allowed by the CSP."""
+    importlib.import_module("privacy.migrations.0006_cookie_groups").load(apps, None)
+    from cookie_consent.models import Cookie, CookieGroup
+
+    cookie = Cookie.objects.create(
+        cookiegroup=CookieGroup.objects.get(varname="analytics"),
+        name=ANALYTICS_COOKIE,
+        description="Set by the analytics service to count visits.",
+    )
+    cookie.refresh_from_db()
+    settings.ANALYTICS_SCRIPT_URL = ANALYTICS_URL
+    settings.SOCIAL_SHARE_SCRIPT_URL = SOCIAL_URL
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["script-src"] += [
+        "https://analytics.example.test",
+        "https://social.example.test",
+    ]
+    settings.CONTENT_SECURITY_POLICY = policy
+    return live_server.url
+
+
+def new_page(browser, site, **context_options):
+    context = browser.new_context(**context_options)
+
+    def answer(route):
+        url = route.request.url
+        if url.startswith(site):
+            route.continue_()
+        elif url == ANALYTICS_URL:
+            route.fulfill(
+                content_type="text/javascript",
+                body=f"document.cookie = '{ANALYTICS_COOKIE}=1; path=/; max-age=3600';",
+            )
+        elif url == SOCIAL_URL:
+            route.fulfill(
+                content_type="text/javascript",
+                body="document.documentElement.dataset.socialButtons = 'loaded';",
+            )
+        else:  # nothing from the internet
+            route.abort()
+
+    context.route("**/*", answer)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def cookie_names(page) -> set[str]:
+    return {cookie["name"] for cookie in page.context.cookies()}
+
+
+def consent_cookie(page) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "cookie_consent")
+
+
+def wait_for_consent_cookie(page):
+    """The module posts the choice in the background: wait until its answer is in the jar."""
+    for _ in range(50):
+        if "receipt=" in next(
+            (c["value"] for c in page.context.cookies() if c["name"] == "cookie_consent"), ""
+        ):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail("The choice never reached the consent cookie")
+
+
+def banner(page):
+    return page.get_by_role("region", name="Cookies: your choice")
+
+
+def test_first_visit_sets_only_necessary_cookies_and_shows_the_banner(browser, site):
+    page = new_page(browser, site)
+    page.goto(site + "/")
+    page.wait_for_load_state("networkidle")
+    assert banner(page).is_visible()
+    for name in ("Accept all", "Reject all"):
+        assert page.get_by_role("button", name=name).is_visible()
+    assert page.get_by_text("Choose", exact=True).is_visible()
+    assert cookie_names(page) <= NECESSARY
+    assert page.locator(THIRD_PARTY_SCRIPTS).count() == 0
+    page.context.close()
+
+
+def test_reject_all_hides_the_banner_and_keeps_everything_optional_out(browser, site):
+    page = new_page(browser, site)
+    page.goto(site + "/")
+    page.wait_for_load_state("networkidle")  # the library's module has taken over the banner
+    page.get_by_role("button", name="Reject all").click()
+    # The library's module saved the choice in the background: no page load, focus moved to
+    # the announcement.
+    announcement = page.locator("#cookie-choice-status:focus")
+    announcement.filter(has_text="Your cookie choices are saved").wait_for()
+    assert banner(page).count() == 0
+    page.wait_for_function("() => performance.getEntriesByType('navigation').length === 1")
+    wait_for_consent_cookie(page)
+    assert "analytics=-1" in consent_cookie(page) and "social=-1" in consent_cookie(page)
+    for path in ("/", "/privacy/", "/privacy/cookies/"):
+        page.goto(site + path)
+        assert banner(page).count() == 0, path
+        assert page.locator(THIRD_PARTY_SCRIPTS).count() == 0, path
+        assert page.evaluate("document.documentElement.dataset.socialButtons") is None
+        assert cookie_names(page) <= NECESSARY, path
+    receipt = CookieConsentReceipt.objects.get()
+    assert receipt.accepted == {} and set(receipt.declined) == {
+        "preferences",
+        "analytics",
+        "social",
+    }
+    page.context.close()
+
+
+def test_accept_all_loads_them_and_withdrawing_removes_the_cookies(browser, site):
+    page = new_page(browser, site)
+    page.goto(site + "/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Accept all").click()
+    page.locator("#cookie-choice-status").filter(
+        has_text="Your cookie choices are saved"
+    ).wait_for()
+    wait_for_consent_cookie(page)
+    page.goto(site + "/privacy/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator('script[data-cookie-group="analytics"]').count() == 1
+    assert page.locator('script[data-cookie-group="social"]').count() == 1
+    assert page.evaluate("document.documentElement.dataset.socialButtons") == "loaded"
+    assert ANALYTICS_COOKIE in cookie_names(page)
+
+    page.get_by_role("link", name="Cookie settings").click()
+    page.get_by_role("button", name="Reject all").click()
+    page.get_by_text("Your cookie choices are saved.").wait_for()
+    assert ANALYTICS_COOKIE not in cookie_names(page)
+    assert cookie_names(page) <= NECESSARY
+    assert page.locator(THIRD_PARTY_SCRIPTS).count() == 0
+    assert page.get_by_role("switch", name="Analytics").is_checked() is False
+    receipt = CookieConsentReceipt.objects.get(replaced_at__isnull=True)
+    assert str(receipt.consent_id) in page.content()
+    page.context.close()
+
+
+def test_the_banner_works_by_keyboard_alone(browser, site):
+    page = new_page(browser, site)
+    page.goto(site + "/")
+    page.wait_for_load_state("networkidle")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Choose":
+            break
+    else:
+        pytest.fail("Tab never reached the banner's Choose button")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "preferences"
+    page.keyboard.press("Space")
+    for _ in range(3):  # past the analytics and social switches, to the save button
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Save my choices"
+    page.keyboard.press("Enter")
+    page.get_by_text("Your cookie choices are saved.").wait_for()
+    assert banner(page).count() == 0
+    receipt = CookieConsentReceipt.objects.get()
+    assert set(receipt.accepted) == {"preferences"}
+    assert set(receipt.declined) == {"analytics", "social"}
+    page.context.close()
+
+
+def test_the_banner_works_without_javascript(browser, site):
+    page = new_page(browser, site, java_script_enabled=False)
+    page.goto(site + "/privacy/terms/")
+    assert banner(page).is_visible()
+    page.get_by_role("button", name="Reject all").click()
+    page.get_by_text("Your cookie choices are saved.").wait_for()
+    assert page.url == site + "/privacy/terms/"
+    assert banner(page).count() == 0
+    assert "social=-1" in consent_cookie(page)
+
+    page.goto(site + "/privacy/cookies/settings/")
+    page.get_by_role("switch", name="Social media").check()
+    page.get_by_role("button", name="Save my choices").click()
+    page.get_by_text("Your cookie choices are saved.").wait_for()
+    assert page.locator('script[data-cookie-group="social"]').count() == 1
+    assert page.locator('script[data-cookie-group="analytics"]').count() == 0
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    "name, viewport",
+    [("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 390, "height": 844})],
+)
+def test_screenshot_of_the_banner_and_it_covers_no_content(browser, site, name, viewport):
+    page = new_page(browser, site, viewport=viewport, is_mobile=name == "phone")
+    page.goto(site + "/")
+    page.wait_for_load_state("networkidle")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"cookie-banner-{name}.png", full_page=True)
+    position = page.eval_on_selector("#cookie-banner", "e => getComputedStyle(e).position")
+    assert position in ("static", "relative")
+    bar = page.locator("#cookie-banner").bounding_box()
+    for landmark in ("header.site-header", "main"):
+        box = page.locator(landmark).bounding_box()
+        assert box["y"] >= bar["y"] + bar["height"], landmark
+    page.context.close()
