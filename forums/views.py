@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from privacy import cookies
+
 from . import moderation, notifications, search
 from .adapters import client_ip
 from .forms import (
@@ -271,11 +273,14 @@ def search_view(request):
     results = None
     if form.is_bound and form.is_valid():
         results = search.search_posts(form.cleaned_data["q"], request.user)
-    return render(
+    response = render(
         request,
         "forums/search.html",
         {"form": form, "results": results, "max_results": search.MAX_RESULTS},
     )
+    if results is not None:
+        cookies.remember_search(request, response, form.cleaned_data["q"])  # only with consent
+    return response
 
 
 def notifications_off(request, token):

@@ -116,19 +116,6 @@ def test_the_flush_job_is_scheduled_by_migration():
 # The staff report
 
 
-@pytest.fixture
-def staff_client(client):
-    """An administrator with a second factor, as the admin requires (P7)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    from tests.factories import StaffFactory
-
-    staff = StaffFactory()
-    TOTP.activate(staff, generate_totp_secret())
-    client.force_login(staff)
-    return client
-
-
 def make_history(days=90, paths=30):
     today = timezone.localdate()
     rows = []
