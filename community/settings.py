@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "forums.middleware.StaffSecondFactorMiddleware",
+    "privacy.middleware.TermsAcceptanceMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"

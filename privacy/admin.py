@@ -4,26 +4,36 @@ from cookie_consent import admin as cookie_consent_admin
 from cookie_consent.models import Cookie
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from . import stats
+from . import consent, newsletter, policy_changes, stats
 from .models import (
     Consent,
     ConsentText,
     CookieConsentReceipt,
     CookieLifetime,
     DailyVisitCount,
+    Newsletter,
+    NewsletterDelivery,
     PolicyVersion,
 )
 
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
-    list_display = ["kind", "version", "effective_date", "material", "created"]
+    list_display = ["kind", "version", "effective_date", "material", "created", "notified_at"]
     list_filter = ["kind", "material"]
     ordering = ["kind", "-version"]
+    readonly_fields = ["notified_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A material change is emailed to every active member (P24), once.
+        policy_changes.start_notifying(obj)
 
 
 @admin.register(ConsentText)
@@ -137,3 +147,73 @@ class DailyVisitCountAdmin(admin.ModelAdmin):
             content_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="visit-statistics.csv"'},
         )
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(admin.ModelAdmin):
+    """Staff write, preview, test and send newsletters (P9, P10)."""
+
+    list_display = ["subject", "status", "created", "send_started", "send_finished"]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    change_form_template = "admin/privacy/newsletter/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = ["status", "delivery_summary", "html_preview", "text_preview"]
+        if obj and obj.status != Newsletter.Status.DRAFT:
+            return ["subject", "body", *shown]
+        return shown
+
+    @admin.display(description="Deliveries")
+    def delivery_summary(self, obj):
+        if obj.pk is None or obj.status == Newsletter.Status.DRAFT:
+            subscribers = consent.granted(consent.NEWSLETTER).count()
+            return f"Not sent yet. {subscribers} people consent to the newsletter now."
+        counts = newsletter.delivery_counts(obj)
+        return ", ".join(
+            f"{label}: {counts.get(value, 0)}" for value, label in NewsletterDelivery.Status.choices
+        )
+
+    @admin.display(description="Preview (HTML)")
+    def html_preview(self, obj):
+        if obj.pk is None:
+            return "Save to see a preview."
+        return format_html('<div class="newsletter-preview">{}</div>', mark_safe(obj.body_html))
+
+    @admin.display(description="Preview (text)")
+    def text_preview(self, obj):
+        if obj.pk is None:
+            return "Save to see a preview."
+        return format_html("<pre>{}</pre>", newsletter.render(obj)["text"])
+
+    def response_change(self, request, obj):
+        if "_send_test" in request.POST:
+            newsletter.send_test(obj, request.user)
+            self.message_user(request, f"A test copy is on its way to {request.user.email}.")
+            return HttpResponseRedirect(request.path)
+        if "_send" in request.POST:
+            if newsletter.start_sending(obj):
+                self.message_user(request, "The newsletter is being sent in batches.")
+            else:
+                self.message_user(
+                    request, "This newsletter was already sent or is being sent.", "warning"
+                )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+
+@admin.register(NewsletterDelivery)
+class NewsletterDeliveryAdmin(admin.ModelAdmin):
+    """Who each newsletter went to: a record written by the sending task, read by staff."""
+
+    list_display = ["newsletter", "email", "status", "updated"]
+    list_filter = ["status", "newsletter"]
+    search_fields = ["=email"]
+    list_select_related = ["newsletter"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

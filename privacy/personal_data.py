@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import Exists, OuterRef, Q
 
 from . import cookies
-from .models import Consent, CookieConsentReceipt
+from .models import Consent, CookieConsentReceipt, NewsletterDelivery
 from .registry import Declaration, Erasure, LegalBasis, Retention, register
 
 
@@ -127,6 +127,40 @@ register(
                 action=Retention.DELETE,
                 expired=lambda cutoff: LogEntry.objects.filter(action_time__lt=cutoff),
                 description="Administration log entries.",
+            )
+        ],
+    )
+)
+
+
+def _deliveries(person):
+    return person.rows(NewsletterDelivery.objects.all(), email_field="email")
+
+
+register(
+    Declaration(
+        key="newsletter-deliveries",
+        name="Newsletters sent to you",
+        model=NewsletterDelivery,
+        fields=["user", "email", "status", "created", "updated"],
+        description=(
+            "Which newsletters were sent to which address and when. (An address waiting for "
+            "its confirmation link is not stored at all: the link itself carries it.)"
+        ),
+        purpose="Sending each newsletter once and only to those who consented.",
+        legal_basis=LegalBasis.CONSENT,
+        recipients="Our mail server, to deliver the email.",
+        export=lambda person: _deliveries(person).values(
+            "newsletter__subject", "email", "status", "updated"
+        ),
+        erasure=Erasure.delete(_deliveries),
+        retention=[
+            Retention(
+                key="newsletter-deliveries",
+                setting="RETENTION_NEWSLETTER_DELIVERY_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: NewsletterDelivery.objects.filter(created__lt=cutoff),
+                description="Newsletter delivery records.",
             )
         ],
     )

@@ -1,0 +1,23 @@
+"""Emails sent by the privacy app: one template trio per email under templates/emails/."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def build(name: str, to: str, context: dict, headers: dict | None = None) -> EmailMultiAlternatives:
+    """`emails/<name>_subject.txt`, `<name>.txt` and `<name>.html` as one message."""
+    context = {"SITE_NAME": settings.SITE_NAME, "DPO_EMAIL": settings.DPO_EMAIL, **context}
+    subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{name}.txt", context),
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
+    return message

@@ -1,0 +1,272 @@
+"""The newsletter (P9, P10, P11): visitors' double opt-in, sending in batches, unsubscribing.
+
+Sending is resumable without duplicates: every recipient gets a `NewsletterDelivery` row (unique
+per newsletter and address) before anything is sent. A batch of rows is claimed in a
+transaction, after checking that each recipient's consent is still granted at that moment, and
+only then handed to the mail server. A worker killed mid-batch leaves its rows "claimed", never
+"pending", so a resumed send skips them: at most one copy per person.
+"""
+
+import enum
+import time
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail, signing
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from . import consent, emails
+from .models import Consent, ConsentText, Newsletter, NewsletterDelivery
+
+BATCH_SIZE = 500
+SUBSCRIBE_SALT = "privacy.newsletter.subscribe"
+UNSUBSCRIBE_SALT = "privacy.newsletter.unsubscribe"
+VISITOR_TEXT_KEY = "visitor-newsletter"
+UNSUBSCRIBE_TEXT_KEY = "newsletter-unsubscribe"
+# Rendered once per newsletter; each recipient's own unsubscribe link replaces it.
+UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/"
+
+
+class Outcome(enum.Enum):
+    DONE = "done"
+    ALREADY = "already"  # subscribed already / not subscribed in the first place
+    STALE = "stale"  # a confirmation link older than the person's latest choice
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+# Visitors: double opt-in. Nothing is stored until the address is confirmed.
+
+
+def request_subscription(email: str) -> None:
+    """Email a confirmation link; the address is subscribed only when it is followed."""
+    text = consent.current_text(VISITOR_TEXT_KEY)
+    payload = {"e": consent.normalise_email(email), "t": text.pk, "at": int(time.time())}
+    token = signing.dumps(payload, salt=SUBSCRIBE_SALT)
+    url = emails.absolute_url(reverse("privacy:newsletter_confirm", args=[token]))
+    days = settings.RETENTION_UNCONFIRMED_DAYS
+    emails.build("newsletter_confirm", payload["e"], {"url": url, "days": days}).send()
+
+
+def confirm_subscription(token: str) -> Outcome:
+    max_age = settings.RETENTION_UNCONFIRMED_DAYS * 24 * 3600
+    try:
+        payload = signing.loads(token, salt=SUBSCRIBE_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        return Outcome.EXPIRED
+    except signing.BadSignature:
+        return Outcome.INVALID
+    email = payload["e"]
+    # The address is proven: if it is a member's, the consent is the member's.
+    member = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    who = {"user": member} if member else {"email": email}
+    with transaction.atomic():
+        latest = consent.latest(consent.NEWSLETTER, **who)
+        if latest and latest.granted:
+            return Outcome.ALREADY
+        if latest and latest.created.timestamp() > payload["at"]:
+            return Outcome.STALE
+        consent.record(
+            purpose=consent.NEWSLETTER,
+            granted=True,
+            source=Consent.Source.DOUBLE_OPT_IN,
+            text=ConsentText.objects.get(pk=payload["t"]),
+            **who,
+        )
+    return Outcome.DONE
+
+
+# Unsubscribing: a signed token bound to one member or address and to this purpose.
+
+
+def unsubscribe_token(*, user_id: int | None = None, email: str = "") -> str:
+    payload = {"u": user_id} if user_id else {"e": consent.normalise_email(email)}
+    return signing.dumps(payload, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(**who) -> str:
+    return emails.absolute_url(reverse("privacy:unsubscribe", args=[unsubscribe_token(**who)]))
+
+
+def read_unsubscribe_token(token: str) -> dict | None:
+    """`{"user": member}` or `{"email": address}`, or None for a forged or broken token."""
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if "u" in payload:
+        member = get_user_model().objects.filter(pk=payload["u"]).first()
+        return {"user": member} if member else None
+    return {"email": payload["e"]}
+
+
+def unsubscribe(who: dict) -> Outcome:
+    """Record a withdrawal, unless the person is not subscribed."""
+    if not consent.has_consent(consent.NEWSLETTER, **who):
+        return Outcome.ALREADY
+    consent.record(
+        purpose=consent.NEWSLETTER,
+        granted=False,
+        source=Consent.Source.UNSUBSCRIBE,
+        text=consent.current_text(UNSUBSCRIBE_TEXT_KEY),
+        **who,
+    )
+    return Outcome.DONE
+
+
+# Sending.
+
+
+def start_sending(newsletter: Newsletter) -> bool:
+    """Mark a draft as sending and queue it; False if it was not a draft (a double click)."""
+    from .tasks import send_newsletter  # the task module imports this one
+
+    with transaction.atomic():
+        started = Newsletter.objects.filter(
+            pk=newsletter.pk, status=Newsletter.Status.DRAFT
+        ).update(status=Newsletter.Status.SENDING, send_started=timezone.now())
+        if started:
+            send_newsletter.delay_on_commit(newsletter.pk)
+    return bool(started)
+
+
+def send(newsletter_id: int, *, batch_size: int = BATCH_SIZE) -> int:
+    """Send (or resume sending) a newsletter; return how many emails went out this time."""
+    newsletter = Newsletter.objects.get(pk=newsletter_id)
+    if newsletter.status != Newsletter.Status.SENDING:
+        return 0
+    create_deliveries(newsletter)
+    rendered = render(newsletter)
+    total = 0
+    while (sent := send_batch(newsletter, rendered, batch_size)) is not None:
+        total += sent
+    Newsletter.objects.filter(pk=newsletter.pk, status=Newsletter.Status.SENDING).update(
+        status=Newsletter.Status.SENT, send_finished=timezone.now()
+    )
+    return total
+
+
+def create_deliveries(newsletter: Newsletter, chunk_size: int = 5000) -> None:
+    """One row per person consenting now; members only at a verified address."""
+    granted = consent.granted(consent.NEWSLETTER)
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True
+    )
+    members = (
+        granted.filter(Exists(verified), user__is_active=True)
+        .values_list("user_id", "user__email")
+        .order_by()
+    )
+    visitors = granted.filter(user__isnull=True).values_list("user_id", "email").order_by()
+    for recipients in (members, visitors):
+        chunk = []
+        for user_id, email in recipients.iterator(chunk_size=chunk_size):
+            chunk.append(
+                NewsletterDelivery(newsletter=newsletter, user_id=user_id, email=email.lower())
+            )
+            if len(chunk) == chunk_size:
+                NewsletterDelivery.objects.bulk_create(chunk, ignore_conflicts=True)
+                chunk = []
+        NewsletterDelivery.objects.bulk_create(chunk, ignore_conflicts=True)
+
+
+def send_batch(newsletter: Newsletter, rendered: dict, batch_size: int) -> int | None:
+    """Claim and send one batch; None when nothing is left."""
+    Status = NewsletterDelivery.Status
+    with transaction.atomic():
+        batch = list(
+            newsletter.deliveries.filter(status=Status.PENDING)
+            .select_for_update(skip_locked=True)
+            .order_by("id")[:batch_size]
+        )
+        if not batch:
+            return None
+        consenting = _still_consenting(batch)
+        claimed = [d for d in batch if d.pk in consenting]
+        now = timezone.now()
+        NewsletterDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+            status=Status.CLAIMED, updated=now
+        )
+        NewsletterDelivery.objects.filter(
+            pk__in=[d.pk for d in batch if d.pk not in consenting]
+        ).update(status=Status.SKIPPED, updated=now)
+    messages = [build_message(rendered, d.email, user_id=d.user_id) for d in claimed]
+    try:
+        with mail.get_connection() as connection:
+            connection.send_messages(messages)
+    except Exception:
+        NewsletterDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+            status=Status.FAILED, updated=timezone.now()
+        )
+        raise
+    NewsletterDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+        status=Status.SENT, updated=timezone.now()
+    )
+    return len(claimed)
+
+
+def _still_consenting(batch: list[NewsletterDelivery]) -> set[int]:
+    """The deliveries whose recipient's current consent is a grant, at this moment."""
+    granted = consent.granted(consent.NEWSLETTER)
+    user_ids = set(
+        granted.filter(user_id__in=[d.user_id for d in batch if d.user_id]).values_list(
+            "user_id", flat=True
+        )
+    )
+    emails_ = set(
+        granted.filter(
+            user__isnull=True, email__in=[d.email for d in batch if not d.user_id]
+        ).values_list("email", flat=True)
+    )
+    return {d.pk for d in batch if (d.user_id in user_ids if d.user_id else d.email in emails_)}
+
+
+def render(newsletter: Newsletter) -> dict:
+    """The subject and both bodies, rendered once; only the unsubscribe link varies."""
+    context = {
+        "newsletter": newsletter,
+        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "preferences_url": emails.absolute_url(reverse("privacy:preferences")),
+        "SITE_NAME": settings.SITE_NAME,
+        "DPO_EMAIL": settings.DPO_EMAIL,
+    }
+    return {
+        "subject": newsletter.subject,
+        "text": render_to_string("emails/newsletter.txt", context),
+        "html": render_to_string("emails/newsletter.html", context),
+    }
+
+
+def build_message(
+    rendered: dict, to: str, *, user_id: int | None = None
+) -> mail.EmailMultiAlternatives:
+    url = unsubscribe_url(user_id=user_id) if user_id else unsubscribe_url(email=to)
+    message = mail.EmailMultiAlternatives(
+        subject=rendered["subject"],
+        body=rendered["text"].replace(UNSUBSCRIBE_PLACEHOLDER, url),
+        to=[to],
+        headers={
+            # RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe button.
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(rendered["html"].replace(UNSUBSCRIBE_PLACEHOLDER, url), "text/html")
+    return message
+
+
+def send_test(newsletter: Newsletter, staff_member) -> None:
+    """A copy to the staff member writing it, with their own unsubscribe link."""
+    rendered = render(newsletter)
+    rendered["subject"] = f"[Test] {rendered['subject']}"
+    build_message(rendered, staff_member.email, user_id=staff_member.pk).send()
+
+
+def delivery_counts(newsletter: Newsletter) -> dict[str, int]:
+    rows = newsletter.deliveries.values_list("status").order_by()
+    return dict(rows.annotate(n=Count("id")))

@@ -1,0 +1,68 @@
+"""Pages for email choices: members' preferences, visitors' sign-up, unsubscribing (P9-P11)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+
+from . import newsletter
+from .forms import PreferencesForm, SubscribeForm
+
+# A confirmation email per address at most this often, so the form cannot be used to flood
+# someone's inbox; the page says the same either way.
+CONFIRMATIONS_PER_DAY = 3
+
+
+@login_required
+def preferences(request):
+    if request.method == "POST":
+        form = PreferencesForm(request.POST, user=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your email preferences are saved.")
+            return redirect("privacy:preferences")
+    else:
+        form = PreferencesForm(user=request.user)
+    return render(request, "privacy/preferences.html", {"form": form})
+
+
+def subscribe(request):
+    """A visitor subscribes with an email address; a link in an email confirms it."""
+    if request.user.is_authenticated:
+        return redirect("privacy:preferences")
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"].lower()
+            key = f"privacy:newsletter-confirmations:{email}"
+            cache.add(key, 0, timeout=24 * 3600)
+            if cache.incr(key) <= CONFIRMATIONS_PER_DAY:
+                newsletter.request_subscription(email)
+            return render(request, "privacy/newsletter_check_inbox.html", {"email": email})
+    else:
+        form = SubscribeForm()
+    return render(request, "privacy/newsletter_subscribe.html", {"form": form})
+
+
+def confirm(request, token: str):
+    """GET shows a button and POST confirms, so link scanners cannot subscribe anyone."""
+    if request.method == "POST":
+        outcome = newsletter.confirm_subscription(token)
+        status = 400 if outcome in (newsletter.Outcome.INVALID, newsletter.Outcome.EXPIRED) else 200
+        return render(
+            request, "privacy/newsletter_confirmed.html", {"outcome": outcome.value}, status=status
+        )
+    return render(request, "privacy/newsletter_confirm.html")
+
+
+@csrf_exempt  # the signed token is the credential; RFC 8058 one-click POSTs carry no CSRF token
+def unsubscribe(request, token: str):
+    """POST unsubscribes at once (RFC 8058); GET shows a one-button page."""
+    who = newsletter.read_unsubscribe_token(token)
+    if who is None:
+        return render(request, "privacy/unsubscribe.html", {"outcome": "invalid"}, status=400)
+    if request.method == "POST":
+        outcome = newsletter.unsubscribe(who)
+        return render(request, "privacy/unsubscribe.html", {"outcome": outcome.value})
+    return render(request, "privacy/unsubscribe.html", {"outcome": "ask"})

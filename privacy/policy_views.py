@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import policy_changes
+from .forms import AcceptTermsForm
+
+
+def history(request):
+    """Every version of the policies with its effective date and changes (P24)."""
+    return render(request, "privacy/history.html", {"documents": policy_changes.history()})
+
+
+@login_required
+def accept_terms(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    terms = policy_changes.terms_to_accept(request.user)
+    if terms is None:
+        return redirect(next_url)
+    if request.method == "POST":
+        form = AcceptTermsForm(request.POST, user=request.user, terms=terms)
+        if form.is_valid():
+            form.save()
+            return redirect(next_url)
+    else:
+        form = AcceptTermsForm(user=request.user, terms=terms)
+    context = {"form": form, "terms": terms, "next": next_url}
+    return render(request, "privacy/accept_terms.html", context)
