@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from privacy.registry import Declaration, Erasure, LegalBasis, Retention, register
 
-from .models import SignIn, User
+from .models import ModerationAction, Post, Report, SignIn, Topic, TopicParticipant, User
 
 PROFILE_FIELDS = ["display_name", "job_title", "company", "location", "bio"]
 
@@ -159,6 +159,229 @@ register(
                 expired=lambda cutoff: SignIn.objects.filter(created__lt=cutoff),
                 description="The sign-in record.",
             ),
+        ],
+    )
+)
+
+
+# Forum content and what goes with it (issue 3). Order matters on erasure: the IP addresses and
+# edits are found through `author` before the posts eraser deletes them or clears `author`.
+
+
+def _posts(person):
+    return person.rows(Post.objects.all(), user_field="author")
+
+
+register(
+    Declaration(
+        key="post-ip-addresses",
+        name="IP addresses of your posts",
+        model=Post,
+        fields=["ip_address"],
+        description="The IP address each of your posts was written from.",
+        purpose="Security: tracing abuse such as spam waves. Never used to identify visitors.",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Administrators with the permission to see IP addresses; never moderators.",
+        export=lambda person: (
+            _posts(person).exclude(ip_address=None).values("id", "created", "ip_address")
+        ),
+        erasure=Erasure.anonymise(_posts, ip_address=None),
+        retention=[
+            Retention(
+                key="post-ip-addresses",
+                setting="RETENTION_IP_ADDRESS_DAYS",
+                action=Retention.CLEAR,
+                changes={"ip_address": None},
+                expired=lambda cutoff: Post.objects.filter(
+                    created__lt=cutoff, ip_address__isnull=False
+                ),
+                description="The IP address a post was written from.",
+            )
+        ],
+    )
+)
+
+
+def _erase_edits(person, keep_posts):
+    if person.user is None:
+        return 0
+    return Post.objects.filter(edited_by=person.user).update(edited_by=None)
+
+
+register(
+    Declaration(
+        key="post-edits",
+        name="Edits you made",
+        model=Post,
+        fields=["edited_by"],
+        description="Which posts you edited, and when.",
+        purpose="Showing readers that a post was changed after it was written.",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Everyone who can read the post.",
+        export=lambda person: person.rows(Post.objects.all(), user_field="edited_by").values(
+            "id", "edited"
+        ),
+        erasure=Erasure(Erasure.ANONYMISE, _erase_edits),
+    )
+)
+
+
+def _erase_posts(person, keep_posts):
+    """Kept as "a former member" (threads stay readable), or deleted with their counts fixed."""
+    if keep_posts:
+        return _posts(person).update(author=None)
+    deleted = 0
+    for post in _posts(person).order_by("-position").iterator():
+        post.delete()  # post_delete recounts the topic and category
+        deleted += 1
+    return deleted
+
+
+register(
+    Declaration(
+        key="forum-posts",
+        name="Your forum posts",
+        model=Post,
+        fields=["author", "source", "html"],
+        description="Everything you wrote in the forums, with when you wrote it.",
+        purpose="Taking part in the community: your posts are what you share with members.",
+        legal_basis=LegalBasis.CONTRACT,
+        recipients="Everyone who can read the forum (public categories are public).",
+        export=lambda person: _posts(person).values(
+            "id", "topic__title", "created", "edited", "source", "hidden"
+        ),
+        erasure=Erasure(
+            Erasure.DELETE,
+            _erase_posts,
+            "Deleted, or kept without your name (\u201ca former member\u201d) if you choose.",
+        ),
+    )
+)
+
+
+def _erase_topics(person, keep_posts):
+    """A topic holds other members' replies: it stays, without its starter's name. A topic with
+    no other posts left goes when the member's posts go."""
+    topics = person.rows(Topic.objects.all(), user_field="author")
+    if not keep_posts:
+        topics.filter(posts__isnull=True).delete()
+    return topics.update(author=None)
+
+
+register(
+    Declaration(
+        key="forum-topics",
+        name="Topics you started",
+        model=Topic,
+        fields=["author", "title", "slug"],
+        description="The titles of the topics you started.",
+        purpose="Taking part in the community.",
+        legal_basis=LegalBasis.CONTRACT,
+        recipients="Everyone who can read the forum.",
+        export=lambda person: person.rows(Topic.objects.all(), user_field="author").values(
+            "id", "title", "created", "category__name"
+        ),
+        erasure=Erasure(
+            Erasure.ANONYMISE,
+            _erase_topics,
+            "Topics hold other members' replies, so they stay without your name.",
+        ),
+    )
+)
+
+register(
+    Declaration(
+        key="topic-participation",
+        name="Topics you take part in",
+        model=TopicParticipant,
+        fields=["user", "topic", "emailed"],
+        description="The topics you posted in, and whether we emailed you about a reply since "
+        "your last visit.",
+        purpose="Sending at most one reply notification per topic until you visit it (P11).",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Nobody outside the site.",
+        export=lambda person: person.rows(TopicParticipant.objects.all()).values(
+            "topic__title", "emailed"
+        ),
+        erasure=Erasure.delete(lambda person: person.rows(TopicParticipant.objects.all())),
+    )
+)
+
+register(
+    Declaration(
+        key="reply-notifications",
+        name="Reply notification setting",
+        model=User,
+        fields=["notify_replies"],
+        description="Whether we email you when someone replies in a topic you posted in.",
+        purpose="Service email you can switch off at any time (P11).",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Nobody outside the site.",
+        export=lambda person: _member(person).values("notify_replies"),
+        erasure=Erasure.anonymise(_member, notify_replies=False),
+    )
+)
+
+
+def _erase_reports(person, keep_posts):
+    if person.user is None:
+        return 0
+    made = Report.objects.filter(reporter=person.user).update(reporter=None)
+    return made + Report.objects.filter(resolved_by=person.user).update(resolved_by=None)
+
+
+register(
+    Declaration(
+        key="post-reports",
+        name="Posts you reported",
+        model=Report,
+        fields=["reporter", "reason", "resolved_by"],
+        description="Reports you sent to the moderators, with your reason.",
+        purpose="Moderating the forums: moderators act on reports.",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Moderators and administrators. The post's author never sees who reported.",
+        export=lambda person: person.rows(Report.objects.all(), user_field="reporter").values(
+            "post_id", "reason", "created", "status"
+        ),
+        erasure=Erasure(
+            Erasure.ANONYMISE,
+            _erase_reports,
+            "The report stays for the moderation record, without your name.",
+        ),
+        retention=[
+            Retention(
+                key="resolved-reports",
+                setting="RETENTION_OPERATIONAL_RECORD_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: Report.objects.filter(resolved__lt=cutoff),
+                description="A report after it was dealt with.",
+            )
+        ],
+    )
+)
+
+register(
+    Declaration(
+        key="moderation-log",
+        name="Moderation log",
+        model=ModerationAction,
+        fields=["moderator", "reason", "detail"],
+        description="For moderators: each moderation action you took, when and why.",
+        purpose="Accountability of moderators (P7).",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Administrators.",
+        export=lambda person: person.rows(
+            ModerationAction.objects.all(), user_field="moderator"
+        ).values("action", "topic_id", "post_id", "reason", "detail", "created"),
+        erasure=Erasure.keep("An audit record of staff actions, kept under P18."),
+        retention=[
+            Retention(
+                key="moderation-log",
+                setting="RETENTION_OPERATIONAL_RECORD_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: ModerationAction.objects.filter(created__lt=cutoff),
+                description="A moderation log entry.",
+            )
         ],
     )
 )

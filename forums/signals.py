@@ -3,7 +3,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from .adapters import client_ip
-from .models import Post, SignIn, Topic
+from .models import Category, Post, SignIn, Topic
 from .posting import recount_category, recount_topic
 
 
@@ -26,3 +26,10 @@ def recount_after_post_delete(sender, instance, **kwargs):
     if topic is not None:
         recount_topic(topic)
         recount_category(topic.category)
+
+
+@receiver(post_delete, sender=Topic, dispatch_uid="forums.recount_after_topic_delete")
+def recount_after_topic_delete(sender, instance, **kwargs):
+    category = Category.objects.filter(pk=instance.category_id).first()
+    if category is not None:
+        recount_category(category)

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from .factories import PASSWORD, ModeratorFactory, StaffFactory, UserFactory
 
@@ -34,17 +35,20 @@ def moderator(db):
 
 
 @pytest.fixture
-def moderator_client(client, moderator):
+def moderator_client(moderator):
+    """Its own client, so a test can compare what a member and a moderator see."""
+    client = Client()
     client.force_login(moderator)
     return client
 
 
 @pytest.fixture
-def staff_client(client, db):
+def staff_client(db):
     """An administrator signed in with a second factor, as the admin requires (P7)."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     staff = StaffFactory()
     TOTP.activate(staff, generate_totp_secret())
+    client = Client()
     client.force_login(staff)
     return client

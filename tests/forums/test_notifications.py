@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from community.celery import app as celery_app
 from forums import moderation
 from forums.notifications import set_reply_notifications, switch_off_token
 from forums.tasks import notify_reply
@@ -11,12 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reply_enqueues_the_notification_after_commit(
-    user_client, django_capture_on_commit_callbacks, mailoutbox
+    user_client, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
 ):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     topic = TopicFactory()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         user_client.post(topic.get_absolute_url(), {"source": "Good question!"})
-    assert len(callbacks) == 1
+    assert len(callbacks) == 1 and mailoutbox == []  # nothing is sent before the commit
+    callbacks[0]()
     assert [m.to for m in mailoutbox] == [[topic.author.email]]
 
 

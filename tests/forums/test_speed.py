@@ -1,0 +1,124 @@
+"""Each page's SQL query count stays the same however much data there is (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from forums import moderation
+
+from ..factories import CategoryFactory, PostFactory, StaffFactory, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def grow_forum(categories=3, topics=4, replies=3):
+    """Rows enough to expose an N+1: several categories, subcategories, authors, last posts."""
+    made = []
+    for _ in range(categories):
+        category = CategoryFactory()
+        CategoryFactory(parent=category)
+        for _ in range(topics):
+            topic = TopicFactory(category=category)
+            for _ in range(replies):
+                PostFactory(topic=topic, source="forecast and rota planning")
+            made.append(topic)
+    moderation.set_post_hidden(made[0].posts.last(), True, moderator=StaffFactory())
+    return made
+
+
+@pytest.fixture
+def member_client(client):
+    client.force_login(UserFactory())
+    return client
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_home_query_count_is_constant(
+    client, member_client, signed_in, django_assert_max_num_queries
+):
+    c = member_client if signed_in else client
+    grow_forum(categories=1, topics=1)
+    c.get("/")  # first request of a session may do one-off work (terms check, session)
+    few = queries(c, "/")
+    grow_forum(categories=4)
+    with django_assert_max_num_queries(few):
+        c.get("/")
+
+
+def test_category_page_query_count_is_constant(member_client, django_assert_max_num_queries):
+    topics = grow_forum(categories=1, topics=2)
+    url = topics[0].category.get_absolute_url()
+    member_client.get(url)
+    few = queries(member_client, url)
+    for _ in range(20):
+        PostFactory(topic=TopicFactory(category=topics[0].category))
+    with django_assert_max_num_queries(few):
+        member_client.get(url)
+
+
+def test_topic_page_query_count_is_constant(member_client, django_assert_max_num_queries):
+    topic = TopicFactory()
+    url = topic.get_absolute_url()
+    member_client.get(url)
+    few = queries(member_client, url)
+    for _ in range(19):
+        author = UserFactory(job_title="Planner", company="Acme")
+        post = PostFactory(topic=topic, author=author)
+    moderation.set_post_hidden(post, True, moderator=StaffFactory())
+    with django_assert_max_num_queries(few):
+        member_client.get(url)
+
+
+def test_topic_page_for_moderators_query_count_is_constant(
+    moderator_client, django_assert_max_num_queries
+):
+    topic = TopicFactory()
+    url = topic.get_absolute_url()
+    moderator_client.get(url)
+    few = queries(moderator_client, url)
+    for _ in range(19):
+        PostFactory(topic=topic)
+    with django_assert_max_num_queries(few):
+        moderator_client.get(url)
+
+
+def test_profile_query_count_is_constant(client, django_assert_max_num_queries):
+    member = UserFactory()
+    PostFactory(author=member)
+    url = f"/u/{member.username}/"
+    few = queries(client, url)
+    for topic in grow_forum(categories=1, topics=6, replies=1):
+        PostFactory(topic=topic, author=member)
+    with django_assert_max_num_queries(few):
+        client.get(url)
+
+
+def test_search_query_count_is_constant(client, django_assert_max_num_queries):
+    PostFactory(source="forecast")
+    few = queries(client, "/search/?q=forecast")
+    grow_forum(categories=2)
+    with django_assert_max_num_queries(few):
+        client.get("/search/?q=forecast")
+
+
+def forum_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum('"forums_' in query["sql"] for query in captured.captured_queries)
+
+
+def test_forum_query_budgets_for_a_visitor(client):
+    """The pages' own queries (the site header and cookie banner add their own)."""
+    topics = grow_forum(categories=2, topics=3)
+    member = topics[0].author
+    assert forum_queries(client, "/") == 3  # categories, subcategories, latest topics
+    assert forum_queries(client, topics[0].category.get_absolute_url()) == 4
+    assert forum_queries(client, topics[0].get_absolute_url()) == 2  # topic, posts
+    assert forum_queries(client, f"/u/{member.username}/") == 3  # member, count, posts
+    assert forum_queries(client, "/search/?q=forecast") == 1
