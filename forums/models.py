@@ -49,6 +49,11 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        # The retention rules for unverified and inactive accounts filter on these.
+        indexes = [
+            models.Index(fields=["last_login"], name="user_last_login"),
+            models.Index(fields=["date_joined"], name="user_date_joined"),
+        ]
 
     def __str__(self) -> str:
         return self.username
@@ -195,6 +200,12 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["author", "-created"], name="post_author_recent"),
             GinIndex(fields=["search_vector"], name="post_search"),
+            # The IP address retention rule: only posts still holding one, so it stays small.
+            models.Index(
+                fields=["created"],
+                condition=models.Q(ip_address__isnull=False),
+                name="post_ip_address_retention",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -253,6 +264,7 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        indexes = [models.Index(fields=["resolved"], name="report_resolved")]
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "reporter"],
