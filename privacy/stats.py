@@ -5,17 +5,17 @@ language, hour) for the day. Counting happens in the cache (Redis when configure
 database: `flush_visit_counts` (a Celery beat job, and the staff report before it renders) moves
 the counts into `DailyVisitCount`. Nothing about the visitor is stored: no IP address, no cookie,
 no member id, no full referrer or user agent.
-
-The cache cannot list its keys, so the first count of a (day, dimension, value) also takes a
-numbered slot for the day (`visits:<day>:slots` is the number of slots taken) naming its counter.
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Sum
@@ -77,33 +77,98 @@ def dimensions(request) -> list[tuple[str, str]]:
     return counted
 
 
-def _counter_key(day: date, dimension: str, value: str) -> str:
-    digest = hashlib.blake2b(value.encode(), digest_size=12).hexdigest()
-    return f"visits:{day.isoformat()}:{dimension}:{digest}"
+class CacheCounters:
+    """Counters in any Django cache (the in-process one in development).
+
+    A cache cannot list its keys, so the first count of a (day, dimension, value) also takes a
+    numbered slot for the day (`visits:<day>:slots` is the number taken) naming its counter.
+    """
+
+    def add(self, day: date, pairs: list[tuple[str, str]]) -> None:
+        for dimension, value in pairs:
+            key = self._counter_key(day, dimension, value)
+            try:
+                cache.incr(key)
+            except ValueError:  # the first view of this value today
+                if cache.add(key, 1, COUNTER_TIMEOUT):
+                    cache.add(self._slots_key(day), 0, COUNTER_TIMEOUT)
+                    slot = cache.incr(self._slots_key(day))
+                    cache.set(self._slot_key(day, slot), (dimension, value), COUNTER_TIMEOUT)
+                else:
+                    cache.incr(key)
+
+    def read(self, day: date) -> dict[tuple[str, str], int]:
+        slots = cache.get(self._slots_key(day)) or 0
+        named = cache.get_many([self._slot_key(day, n) for n in range(1, slots + 1)]).values()
+        counters = {self._counter_key(day, *pair): pair for pair in named}
+        return {counters[key]: n for key, n in cache.get_many(list(counters)).items() if n > 0}
+
+    def take(self, day: date, counts: dict[tuple[str, str], int]) -> None:
+        for pair, n in counts.items():
+            try:
+                cache.decr(self._counter_key(day, *pair), n)
+            except ValueError:  # expired meanwhile: nothing left to take
+                pass
+
+    @staticmethod
+    def _counter_key(day: date, dimension: str, value: str) -> str:
+        digest = hashlib.blake2b(value.encode(), digest_size=12).hexdigest()
+        return f"visits:{day.isoformat()}:{dimension}:{digest}"
+
+    @staticmethod
+    def _slots_key(day: date) -> str:
+        return f"visits:{day.isoformat()}:slots"
+
+    @staticmethod
+    def _slot_key(day: date, number: int) -> str:
+        return f"visits:{day.isoformat()}:slot:{number}"
 
 
-def _slots_key(day: date) -> str:
-    return f"visits:{day.isoformat()}:slots"
+class RedisCounters:
+    """Counters in a Redis hash per day: one round trip per page view."""
+
+    def __init__(self, url: str):
+        self.redis = redis.Redis.from_url(url)
+
+    def add(self, day: date, pairs: list[tuple[str, str]]) -> None:
+        key = self._key(day)
+        pipeline = self.redis.pipeline(transaction=False)
+        for dimension, value in pairs:
+            pipeline.hincrby(key, f"{dimension}\t{value}", 1)
+        pipeline.expire(key, COUNTER_TIMEOUT)
+        pipeline.execute()
+
+    def read(self, day: date) -> dict[tuple[str, str], int]:
+        return {
+            tuple(field.decode().split("\t", 1)): int(n)
+            for field, n in self.redis.hgetall(self._key(day)).items()
+            if int(n) > 0
+        }
+
+    def take(self, day: date, counts: dict[tuple[str, str], int]) -> None:
+        pipeline = self.redis.pipeline(transaction=False)
+        for (dimension, value), n in counts.items():
+            pipeline.hincrby(self._key(day), f"{dimension}\t{value}", -n)
+        pipeline.execute()
+
+    @staticmethod
+    def _key(day: date) -> str:
+        return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:visits:{day.isoformat()}"
 
 
-def _slot_key(day: date, number: int) -> str:
-    return f"visits:{day.isoformat()}:slot:{number}"
+@functools.cache
+def _counters(redis_url: str) -> CacheCounters | RedisCounters:
+    return RedisCounters(redis_url) if redis_url else CacheCounters()
+
+
+def counters() -> CacheCounters | RedisCounters:
+    """Redis when the site has it, otherwise the default cache."""
+    return _counters(settings.REDIS_URL)
 
 
 def count(pairs: list[tuple[str, str]], day: date | None = None) -> None:
     """Add one page view to the counter of each (dimension, value)."""
-    day = day or timezone.localdate()
-    for dimension, value in pairs:
-        key = _counter_key(day, dimension, value)
-        try:
-            cache.incr(key)
-        except ValueError:  # the first view of this value today
-            if cache.add(key, 1, COUNTER_TIMEOUT):
-                cache.add(_slots_key(day), 0, COUNTER_TIMEOUT)
-                slot = cache.incr(_slots_key(day))
-                cache.set(_slot_key(day, slot), (dimension, value), COUNTER_TIMEOUT)
-            else:
-                cache.incr(key)
+    counters().add(day or timezone.localdate(), pairs)
 
 
 def flush_visit_counts() -> int:
@@ -122,22 +187,14 @@ def flush_visit_counts() -> int:
 
 
 def _flush_day(day: date) -> int:
-    slots = cache.get(_slots_key(day)) or 0
-    named = cache.get_many([_slot_key(day, n) for n in range(1, slots + 1)]).values()
-    counters = {
-        _counter_key(day, dimension, value): (dimension, value) for dimension, value in named
-    }
-    counts = {key: n for key, n in cache.get_many(list(counters)).items() if n > 0}
+    store = counters()
+    counts = store.read(day)
     if not counts:
         return 0
     with transaction.atomic():
-        _add_to_database(day, {counters[key]: n for key, n in counts.items()})
-    for key, n in counts.items():
-        try:
-            cache.decr(key, n)
-        except ValueError:  # expired meanwhile: nothing left to take out
-            pass
-    return sum(n for key, n in counts.items() if counters[key][0] == Dimension.PATH)
+        _add_to_database(day, counts)
+    store.take(day, counts)
+    return sum(n for (dimension, _), n in counts.items() if dimension == Dimension.PATH)
 
 
 def _add_to_database(day: date, counts: dict[tuple[str, str], int]) -> None:

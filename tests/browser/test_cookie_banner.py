@@ -8,7 +8,6 @@ as a real service would, so withdrawal can be seen removing it.
 
 import copy
 import importlib
-import os
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,6 @@ from django.apps import apps
 from django.conf import settings as django_settings
 
 from privacy.models import CookieConsentReceipt
-
-# Playwright's sync API runs an event loop in this thread; the test's own database calls are
-# still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -45,6 +40,14 @@ pytestmark = [
         reason=f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it)",
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _allow_database_calls_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread, so Django would refuse the
+    test's own (synchronous) database calls. Only for these tests: a subprocess such as
+    `manage.py check --deploy` must not inherit it."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="module")

@@ -155,3 +155,10 @@ def test_report_csv_has_every_count(staff_client):
 def test_report_is_for_staff_only(user_client):
     assert user_client.get("/admin/privacy/dailyvisitcount/").status_code == 302
     assert user_client.get("/admin/privacy/dailyvisitcount/csv/").status_code == 302
+
+
+def test_many_different_pages_are_all_counted():
+    for n in range(1500):
+        stats.count([("path", f"/t/{n}/")])
+    assert stats.flush_visit_counts() == 1500
+    assert DailyVisitCount.objects.count() == 1500
