@@ -42,19 +42,15 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _allow_database_calls_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread, so Django would refuse the
-    test's own (synchronous) database calls. Only for these tests: a subprocess such as
-    `manage.py check --deploy` must not inherit it."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread, so Django would refuse the tests'
+    # own (synchronous) database calls. Only while these tests run: a subprocess started by
+    # another test (`manage.py check --deploy`) must not inherit the switch.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
