@@ -278,10 +278,14 @@ def remembered_contact(request) -> dict:
 
 
 def remember_contact(request, response, *, name: str = "", email: str = "") -> None:
-    """Remember the name and email address a visitor typed into a form, if they allow it."""
+    """Remember the name and email address a visitor typed into a form, if they allow it.
+
+    A form that asks for one of them keeps the other as it was remembered."""
     if not preferences_accepted(request) or not (name or email):
         return
-    _write(response, REMEMBERED_CONTACT_COOKIE, {"name": name[:150], "email": email[:254]})
+    typed = {"name": name[:150], "email": email[:254]}
+    contact = remembered_contact(request) | {key: value for key, value in typed.items() if value}
+    _write(response, REMEMBERED_CONTACT_COOKIE, contact)
 
 
 def receipts_out_of_force_before(cutoff):

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from . import newsletter
+from . import cookies, newsletter
 from .forms import PreferencesForm, SubscribeForm
 
 # A confirmation email per address at most this often, so the form cannot be used to flood
@@ -39,9 +39,11 @@ def subscribe(request):
             cache.add(key, 0, timeout=24 * 3600)
             if cache.incr(key) <= CONFIRMATIONS_PER_DAY:
                 newsletter.request_subscription(email)
-            return render(request, "privacy/newsletter_check_inbox.html", {"email": email})
+            response = render(request, "privacy/newsletter_check_inbox.html", {"email": email})
+            cookies.remember_contact(request, response, email=email)  # only with consent (P22)
+            return response
     else:
-        form = SubscribeForm()
+        form = SubscribeForm(initial=cookies.remembered_contact(request))
     return render(request, "privacy/newsletter_subscribe.html", {"form": form})
 
 

@@ -85,3 +85,31 @@ def test_name_and_email_are_not_remembered_or_read_without_consent(client):
     cookies.remember_contact(consenting_request(client), stored, email="ada@example.org")
     request.COOKIES = {"remembered_contact": stored.cookies["remembered_contact"].value}
     assert cookies.remembered_contact(request) == {}
+
+
+def test_a_form_asking_only_for_the_email_keeps_the_remembered_name(client):
+    first = HttpResponse()
+    cookies.remember_contact(consenting_request(client), first, name="Ada", email="old@example.org")
+    second = HttpResponse()
+    request = consenting_request(
+        client, remembered_contact=first.cookies["remembered_contact"].value
+    )
+    cookies.remember_contact(request, second, email="new@example.org")
+    later = consenting_request(
+        client, remembered_contact=second.cookies["remembered_contact"].value
+    )
+    assert cookies.remembered_contact(later) == {"name": "Ada", "email": "new@example.org"}
+
+
+def test_the_newsletter_form_is_prefilled_with_the_remembered_email(client, mailoutbox):
+    allow_preferences(client)
+    response = client.post("/privacy/newsletter/", {"email": "Visitor@Example.org"})
+    assert response.status_code == 200 and len(mailoutbox) == 1
+    html = client.get("/privacy/newsletter/").content.decode()
+    assert 'value="visitor@example.org"' in html
+
+
+def test_the_newsletter_form_remembers_nothing_without_consent(client):
+    response = client.post("/privacy/newsletter/", {"email": "visitor@example.org"})
+    assert remembered(response, "remembered_contact") == ""
+    assert "visitor@example.org" not in client.get("/privacy/newsletter/").content.decode()
