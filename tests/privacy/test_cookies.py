@@ -1,6 +1,10 @@
 """Cookie consent through the real stack (P19-P22): banner forms, settings page, receipts,
 the declaration, and the rule that nothing optional is set or loaded before consent."""
 
+import json
+import os
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 
@@ -10,6 +14,7 @@ from django.utils import timezone
 
 from privacy import cookies
 from privacy.models import CookieConsentReceipt
+from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -248,7 +253,19 @@ def test_the_site_sets_only_declared_cookies(client, user, password, settings):
             assert response.status_code in (200, 302), path
             seen.update(response.cookies)
 
-    pages = ["/", "/privacy/", "/privacy/cookies/", "/privacy/terms/", SETTINGS_URL, "/search/"]
+    topic = TopicFactory()
+    pages = [
+        "/",
+        "/privacy/",
+        "/privacy/cookies/",
+        "/privacy/terms/",
+        "/privacy/newsletter/",
+        SETTINGS_URL,
+        "/search/",
+        topic.category.get_absolute_url(),
+        topic.get_absolute_url(),
+        f"/u/{topic.author.username}/",
+    ]
     visit(*pages, "/accounts/login/", "/accounts/signup/")
     seen.update(accept_all(client).cookies)
     visit(*pages)
@@ -304,3 +321,23 @@ def test_receipt_retention_counts_from_replacement_or_the_cookie_running_out():
     expired = set(rule.expired_at(now))
     assert replaced_long_ago in expired and expired_cookie in expired
     assert replaced_recently not in expired and current not in expired
+
+
+def test_a_configured_script_address_is_allowed_by_the_content_security_policy_only_then():
+    def script_src(**environment):
+        code = (
+            "import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']))"
+        )
+        env = {k: v for k, v in os.environ.items() if not k.endswith("_SCRIPT_URL")}
+        env.update(DJANGO_SETTINGS_MODULE="community.settings", **environment)
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert script_src() == ["'self'"]
+    assert script_src(ANALYTICS_SCRIPT_URL="https://stats.example.org/s.js") == [
+        "'self'",
+        "https://stats.example.org",
+    ]
