@@ -24,6 +24,7 @@ from cookie_consent.util import (
 )
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import SimpleLazyObject
@@ -78,17 +79,18 @@ def record_choice(
 
     previous = consent_id(request)
     known = previous and CookieConsentReceipt.objects.filter(consent_id=previous).exists()
-    receipt = CookieConsentReceipt.objects.create(
-        consent_id=previous if known else uuid.uuid4(),
-        user=request.user if request.user.is_authenticated else None,
-        accepted=accepted,
-        declined=declined,
-        banner_text=banner_text(),
-    )
-    if known:
-        CookieConsentReceipt.objects.filter(consent_id=previous, replaced_at__isnull=True).exclude(
-            pk=receipt.pk
-        ).update(replaced_at=receipt.created)
+    with transaction.atomic():
+        receipt = CookieConsentReceipt.objects.create(
+            consent_id=previous if known else uuid.uuid4(),
+            user=request.user if request.user.is_authenticated else None,
+            accepted=accepted,
+            declined=declined,
+            banner_text=banner_text(),
+        )
+        if known:
+            CookieConsentReceipt.objects.filter(
+                consent_id=previous, replaced_at__isnull=True
+            ).exclude(pk=receipt.pk).update(replaced_at=receipt.created)
 
     choices[CONSENT_ID_KEY] = receipt.consent_id.hex
     set_cookie_dict_to_response(response, choices)

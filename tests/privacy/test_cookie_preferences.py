@@ -113,3 +113,11 @@ def test_the_newsletter_form_remembers_nothing_without_consent(client):
     response = client.post("/privacy/newsletter/", {"email": "visitor@example.org"})
     assert remembered(response, "remembered_contact") == ""
     assert "visitor@example.org" not in client.get("/privacy/newsletter/").content.decode()
+
+
+def test_the_header_search_box_suggests_the_recent_searches_on_every_page(client):
+    assert 'list="recent-searches"' not in client.get("/privacy/").content.decode()
+    allow_preferences(client)
+    search(client, "headset budgets")
+    html = client.get("/privacy/").content.decode()
+    assert 'list="recent-searches"' in html and '<option value="headset budgets">' in html
