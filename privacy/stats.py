@@ -61,12 +61,19 @@ def is_counted(request, response) -> bool:
     )
 
 
+def _referring_site(referer: str) -> str:
+    try:
+        host = urlsplit(referer).hostname or ""
+    except ValueError:  # not a URL: a made-up header
+        return ""
+    return host.removeprefix("www.")
+
+
 def dimensions(request) -> list[tuple[str, str]]:
     """What one page view is counted under. Everything is reduced to a coarse category."""
     now = timezone.localtime()
     counted = [(Dimension.PATH, request.path[:200]), (Dimension.HOUR, f"{now.hour:02d}")]
-    referrer = urlsplit(request.headers.get("Referer", "")).hostname or ""
-    referrer = referrer.removeprefix("www.")
+    referrer = _referring_site(request.headers.get("Referer", ""))
     if referrer and referrer != request.get_host().split(":")[0].removeprefix("www."):
         counted.append((Dimension.REFERRER, referrer[:200]))
     user_agent = request.headers.get("User-Agent", "")

@@ -162,3 +162,12 @@ def test_many_different_pages_are_all_counted():
         stats.count([("path", f"/t/{n}/")])
     assert stats.flush_visit_counts() == 1500
     assert DailyVisitCount.objects.count() == 1500
+
+
+@pytest.mark.parametrize(
+    "header, value",
+    [("Referer", "http://[not-a-url/"), ("Referer", "::::"), ("Accept-Language", "*;q=0.5")],
+)
+def test_made_up_headers_are_counted_without_an_error(client, header, value):
+    assert client.get("/privacy/", headers={**HEADERS, header: value}).status_code == 200
+    assert stats.flush_visit_counts() == 1
