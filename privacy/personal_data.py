@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import Exists, OuterRef, Q
 
 from . import cookies
-from .models import Consent, CookieConsentReceipt, NewsletterDelivery
+from .models import Consent, CookieConsentReceipt, NewsletterDelivery, RetentionWarning
 from .registry import Declaration, Erasure, LegalBasis, Retention, register
 
 
@@ -206,5 +206,23 @@ register(
                 ),
             )
         ],
+    )
+)
+
+
+register(
+    Declaration(
+        key="inactivity-warnings",
+        name="Warnings before erasing an inactive account",
+        model=RetentionWarning,
+        fields=["user", "rule", "sent"],
+        description="When we emailed you that your account would be erased for inactivity.",
+        purpose="Erasing an inactive account only after telling its member (P17).",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Nobody outside the site.",
+        export=lambda person: person.rows(RetentionWarning.objects.all()).values("rule", "sent"),
+        erasure=Erasure.delete(lambda person: person.rows(RetentionWarning.objects.all())),
+        # It lives as long as the account: signing in again makes it moot (see
+        # privacy/retention.py), and a new warning replaces it.
     )
 )

@@ -84,10 +84,14 @@ changed:
 - ``Retention.CLEAR``: ``queryset.update(**rule.changes)``, e.g. ``{"ip_address": None}``; the
   ``expired`` queryset must exclude rows already cleared, so a second run changes nothing;
 - ``Retention.ERASE_MEMBER``: the rows are members; each is erased through ``erase(user,
-  keep_posts=True)`` (inactive accounts; the warning email beforehand is the retention job's).
+  keep_posts=True)`` (inactive accounts). The retention job emails each member first and
+  applies the rule only to those warned at least ``RETENTION_INACTIVE_WARNING_DAYS`` days
+  before who have not signed in since.
 
-The retention job (``privacy.tasks.enforce_retention``, issue 7) batches by primary key:
-``rule.apply(rule.expired_at(now).filter(pk__in=batch))``.
+The retention job (``privacy.tasks.enforce_retention``, logic in ``privacy/retention.py``) runs
+every rule, batching by primary key: ``rule.apply(expired.filter(pk__in=batch))`` with at most
+10,000 keys per transaction. So ``expired`` must return a plain queryset of the model's rows
+(filterable and ordered by ``pk``), and the columns it filters on need a database index.
 """
 
 from __future__ import annotations

@@ -1,15 +1,22 @@
-from importlib import import_module
+import logging
 
 from celery import shared_task
-from django.conf import settings
 
-from . import newsletter, policy_changes, stats
+from . import newsletter, policy_changes, retention, stats
+
+logger = logging.getLogger(__name__)
 
 
-@shared_task(name="privacy.clear_expired_sessions")
-def clear_expired_sessions() -> None:
-    """Delete sessions past their expiry date (what Django's `clearsessions` command does)."""
-    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+@shared_task(name="privacy.enforce_retention")
+def enforce_retention() -> dict[str, int]:
+    """Delete or clear every kind of personal data past its retention period (P17), expired
+    sessions included; run daily by beat. A run already in progress makes this one a no-op."""
+    try:
+        runs = retention.enforce()
+    except retention.AlreadyRunning:
+        logger.info("Retention skipped: another run is in progress.")
+        return {}
+    return {run.rule: run.changed for run in runs}
 
 
 @shared_task(name="privacy.send_newsletter")

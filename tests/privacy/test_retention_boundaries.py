@@ -1,0 +1,184 @@
+"""Nothing is deleted before its time (P17): every registered retention rule, one second before
+and one second after its period ends.
+
+The tests are parametrised over the registry, so a rule declared later is tested too: it only
+needs a maker in MAKERS, a function that creates one row whose retention clock started at a
+given moment (the row then expires at that moment plus the rule's period).
+"""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from forums.models import ModerationAction, Report, SignIn, User
+from privacy import consent, registry, retention
+from privacy.models import (
+    Consent,
+    ConsentText,
+    CookieConsentReceipt,
+    Newsletter,
+    NewsletterDelivery,
+    ProcessingRestriction,
+)
+from privacy.registry import Retention
+
+from ..factories import PostFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SECOND = timedelta(seconds=1)
+
+
+def _superseded_consent(moment):
+    member, text = UserFactory(), consent.current_text("signup-newsletter")
+    grant = consent.record(
+        user=member, purpose="newsletter", granted=True, source="signup", text=text
+    )
+    withdrawal = consent.record(
+        user=member, purpose="newsletter", granted=False, source="unsubscribe", text=text
+    )
+    Consent.objects.filter(pk=grant.pk).update(created=moment)
+    Consent.objects.filter(pk=withdrawal.pk).update(created=moment + SECOND)
+    return grant
+
+
+def _session(moment):
+    return Session.objects.create(session_key=uuid.uuid4().hex, session_data="", expire_date=moment)
+
+
+def _admin_log_entry(moment):
+    return LogEntry.objects.create(
+        user=StaffFactory(),
+        content_type=ContentType.objects.get_for_model(User),
+        object_id="1",
+        object_repr="member1",
+        action_flag=ADDITION,
+        action_time=moment,
+    )
+
+
+def _newsletter_delivery(moment):
+    newsletter = Newsletter.objects.create(subject="News", body="Hello.")
+    return NewsletterDelivery.objects.create(
+        newsletter=newsletter, email="reader@example.org", created=moment
+    )
+
+
+def _replaced_cookie_receipt(moment):
+    return CookieConsentReceipt.objects.create(
+        consent_id=uuid.uuid4(),
+        banner_text=ConsentText.objects.first(),
+        created=moment - timedelta(days=1),
+        replaced_at=moment,
+    )
+
+
+def _unverified_account(moment):
+    member = UserFactory(verified=False)
+    User.objects.filter(pk=member.pk).update(date_joined=moment)
+    return member
+
+
+def _inactive_account(moment):
+    member = UserFactory()
+    User.objects.filter(pk=member.pk).update(date_joined=moment, last_login=moment)
+    return member
+
+
+def _sign_in(moment):
+    sign_in = SignIn.objects.create(user=UserFactory(), ip_address="192.0.2.1")
+    SignIn.objects.filter(pk=sign_in.pk).update(created=moment)
+    return sign_in
+
+
+def _post_with_ip_address(moment):
+    post = PostFactory(ip_address="198.51.100.7")
+    type(post).objects.filter(pk=post.pk).update(created=moment)
+    return post
+
+
+def _resolved_report(moment):
+    return Report.objects.create(
+        post=PostFactory(),
+        reporter=UserFactory(),
+        reason="Spam.",
+        status=Report.Status.DISMISSED,
+        resolved=moment,
+    )
+
+
+def _moderation_action(moment):
+    return ModerationAction.objects.create(
+        moderator=StaffFactory(), action=ModerationAction.Action.PIN, created=moment
+    )
+
+
+def _lifted_restriction(moment):
+    return ProcessingRestriction.objects.create(
+        user=UserFactory(), started=moment - timedelta(days=1), lifted=moment
+    )
+
+
+MAKERS = {
+    "superseded-consents": _superseded_consent,
+    "sessions": _session,
+    "admin-log": _admin_log_entry,
+    "newsletter-deliveries": _newsletter_delivery,
+    "cookie-consent-receipts": _replaced_cookie_receipt,
+    "unverified-accounts": _unverified_account,
+    "inactive-accounts": _inactive_account,
+    "sign-in-ip-addresses": _sign_in,
+    "sign-ins": _sign_in,
+    "post-ip-addresses": _post_with_ip_address,
+    "resolved-reports": _resolved_report,
+    "moderation-log": _moderation_action,
+    "lifted-processing-restrictions": _lifted_restriction,
+}
+RULES = registry.retention_rules()
+
+
+def _expiring_row(rule):
+    """A row whose period ended a day ago (so both moments tested are in the past)."""
+    if rule.key not in MAKERS:
+        pytest.fail(f"Add a maker for the retention rule {rule.key!r} to MAKERS in {__name__}.")
+    start = timezone.now() - rule.period - timedelta(days=1)
+    return MAKERS[rule.key](start), start + rule.period
+
+
+def _snapshot(row):
+    return type(row).objects.filter(pk=row.pk).values().first()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.key)
+def test_nothing_is_touched_one_second_before_the_period_ends(rule, mailoutbox):
+    row, expiry = _expiring_row(rule)
+    before = _snapshot(row)
+    (run,) = retention.enforce(expiry - SECOND, only=rule.key)
+    assert (run.matched, run.changed, run.warned, run.error) == (0, 0, 0, "")
+    assert _snapshot(row) == before
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.key)
+def test_the_rule_acts_one_second_after_the_period_ends(rule, mailoutbox):
+    row, expiry = _expiring_row(rule)
+    before = _snapshot(row)
+    (run,) = retention.enforce(expiry + SECOND, only=rule.key)
+    assert run.error == ""
+    if rule.action == Retention.ERASE_MEMBER:
+        # First the warning; the erasure's own boundary is in test_retention.py.
+        assert run.warned == 1 and [m.to for m in mailoutbox] == [[row.email]]
+        return
+    assert run.matched >= 1 and run.changed >= 1
+    after = _snapshot(row)
+    assert after != before
+    if rule.action == Retention.DELETE:
+        assert after is None
+    else:
+        assert all(after[field] == value for field, value in rule.changes.items())
+    assert not rule.expired_at(expiry + SECOND).filter(pk=row.pk).exists()

@@ -1,0 +1,53 @@
+import time
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+from django_celery_beat.schedulers import DatabaseScheduler, ModelEntry
+
+from community.celery import app
+from forums.models import SignIn
+from privacy import registry
+from privacy.models import RetentionRun
+
+from ..factories import UserFactory
+
+
+# serialized_rollback: the beat entry comes from a data migration, which a transactional test
+# that ran earlier would have flushed away.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_beat_entry_runs_the_job_through_a_real_celery_worker(settings):
+    """Our app, our broker (Redis when REDIS_URL is set), a worker, and the schedule entry the
+    data migration made, sent the way beat sends it."""
+    broker_url = app.conf.broker_url
+    if not settings.REDIS_URL:
+        app.conf.broker_url = "memory://"
+    now = timezone.now()
+    expired = Session.objects.create(
+        session_key="expired", session_data="", expire_date=now - timedelta(days=1)
+    )
+    live = Session.objects.create(
+        session_key="live", session_data="", expire_date=now + timedelta(days=1)
+    )
+    sign_in = SignIn.objects.create(user=UserFactory(), ip_address="192.0.2.1")
+    SignIn.objects.filter(pk=sign_in.pk).update(created=now - timedelta(days=91))
+    entry = ModelEntry(PeriodicTask.objects.get(task="privacy.enforce_retention"), app=app)
+    rules = len(registry.retention_rules())
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            DatabaseScheduler(app=app, lazy=True).apply_entry(entry)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and (
+                RetentionRun.objects.filter(finished__isnull=False).count() < rules
+            ):
+                time.sleep(0.2)
+    finally:
+        app.conf.broker_url = broker_url
+    assert RetentionRun.objects.filter(finished__isnull=False, error="").count() == rules
+    assert not Session.objects.filter(pk=expired.pk).exists()
+    assert Session.objects.filter(pk=live.pk).exists()
+    sign_in.refresh_from_db()
+    assert sign_in.ip_address is None
