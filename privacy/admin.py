@@ -2,25 +2,37 @@ import csv
 
 from cookie_consent import admin as cookie_consent_admin
 from cookie_consent.models import Cookie
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
-from . import consent, newsletter, policy_changes, stats
+from . import consent, feedback, newsletter, policy_changes, sponsors, stats
 from .models import (
     Consent,
     ConsentText,
     CookieConsentReceipt,
     CookieLifetime,
     DailyVisitCount,
+    DisclosedLead,
+    Disclosure,
+    Feedback,
+    Lead,
     Newsletter,
     NewsletterDelivery,
     PolicyVersion,
+    Resource,
     RetentionRun,
+    Sponsor,
+    SponsorQuestion,
 )
 
 
@@ -274,3 +286,217 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Sponsored resources (P8, P23)
+
+
+class SponsorQuestionInline(admin.TabularInline):
+    model = SponsorQuestion
+    extra = 1
+    fields = ["position", "text", "kind", "options", "required"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "sponsor", "published", "starts", "created"]
+    list_filter = ["published", "kind", "sponsor"]
+    search_fields = ["title"]
+    list_select_related = ["sponsor"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "sponsor",
+        "kind",
+        "title",
+        "slug",
+        "summary",
+        "file",
+        "starts",
+        "joining_details",
+        "published",
+    ]
+    # The file is private: no link to a public media URL, only the signed link after the form.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+    inlines = [SponsorQuestionInline]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "stored_file"] if obj and obj.file else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["stored_file"]
+
+    @admin.display(description="Stored file")
+    def stored_file(self, obj):
+        return f"{obj.file.name} ({filesizeformat(obj.file.size)}). Upload another to replace it."
+
+
+class ExportLeadsForm(forms.Form):
+    only_new = forms.BooleanField(
+        required=False, label="Only people not sent to this sponsor before"
+    )
+
+
+@admin.register(Sponsor)
+class SponsorAdmin(admin.ModelAdmin):
+    list_display = ["name", "contact_name", "contact_email", "privacy_notice_url"]
+    search_fields = ["name"]
+    change_form_template = "admin/privacy/sponsor/change_form.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_leads_view)
+        return [
+            path("<int:pk>/export-leads/", export, name="privacy_sponsor_export_leads"),
+            *super().get_urls(),
+        ]
+
+    def export_leads_view(self, request, pk: int):
+        """Consenting people's leads as CSV; each export is recorded as a disclosure (P8)."""
+        if not request.user.has_perm("privacy.export_leads"):
+            raise PermissionDenied
+        sponsor = get_object_or_404(Sponsor, pk=pk)
+        if request.method == "POST":
+            form = ExportLeadsForm(request.POST)
+            if form.is_valid():
+                disclosure, rows = sponsors.export_leads(
+                    sponsor, by=request.user, only_new=form.cleaned_data["only_new"]
+                )
+                writer = csv.writer(_Echo())
+                filename = f"leads-{slugify(sponsor.name)}-{disclosure.created:%Y%m%d-%H%M%S}.csv"
+                return StreamingHttpResponse(
+                    (writer.writerow(row) for row in rows),
+                    content_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+                )
+        else:
+            form = ExportLeadsForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Export the leads of {sponsor}",
+            "opts": self.model._meta,
+            "original": sponsor,
+            "form": form,
+            "leads": Lead.objects.filter(resource__sponsor=sponsor).count(),
+            "consenting": Lead.objects.consenting(sponsor).count(),
+            "disclosures": sponsor.disclosures.select_related("disclosed_by")[:10],
+        }
+        return TemplateResponse(request, "admin/privacy/sponsor/export_leads.html", context)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the site writes and staff only read."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(ReadOnlyAdmin):
+    """Sign-ups: erased through the registry, exported to sponsors only with consent."""
+
+    list_display = ["created", "resource", "name", "email", "consents_now"]
+    list_filter = ["resource__sponsor", "resource"]
+    search_fields = ["=email", "name"]
+    list_select_related = ["resource"]
+    date_hierarchy = "created"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_consent()
+
+    @admin.display(boolean=True, description="May go to the sponsor")
+    def consents_now(self, obj):
+        return obj.consented
+
+
+class DisclosedLeadInline(admin.TabularInline):
+    model = DisclosedLead
+    fields = ["lead", "email", "consent", "fields"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdmin):
+    """Every export of leads: which people, which fields, to which sponsor, when, by whom."""
+
+    list_display = ["created", "sponsor", "people", "disclosed_by"]
+    list_filter = ["sponsor"]
+    list_select_related = ["sponsor", "disclosed_by"]
+    date_hierarchy = "created"
+    inlines = [DisclosedLeadInline]
+
+
+# Feedback (P16)
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["created", "kind", "status", "user", "email", "for_publication", "published_at"]
+    list_filter = [
+        "status",
+        "kind",
+        "for_publication",
+        ("published_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["message", "=email", "user__username"]
+    list_select_related = ["user"]
+    date_hierarchy = "created"
+    fieldsets = [
+        (None, {"fields": ["kind", "created", "user", "name", "email", "message"]}),
+        ("Handling", {"fields": ["status", "closed_at", "staff_notes"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "for_publication",
+                    "published_text",
+                    "sender_notified_at",
+                    "published_at",
+                ],
+                "description": (
+                    "Tick “for publication” with an edited text that identifies nobody, and save: "
+                    "the sender is emailed the text first, then it appears on the published page. "
+                    "Untick to take it down."
+                ),
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["kind", "created", "user", "name", "email", "message", "closed_at"]
+        fields += ["sender_notified_at", "published_at"]
+        if obj and obj.published_at:  # untick to edit: a changed text is a new notice
+            fields.append("published_text")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.for_publication and not obj.published_at:
+            try:
+                feedback.publish(obj)
+            except feedback.CannotPublish as error:
+                self.message_user(request, f"Not published: {error}", messages.WARNING)
+            except OSError:
+                self.message_user(
+                    request,
+                    "Not published: the email to the sender could not be sent.",
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(request, "The sender was emailed, then the text was published.")
+        elif not obj.for_publication and obj.published_at:
+            feedback.unpublish(obj)
+            self.message_user(request, "Taken off the published page.")

@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -557,8 +558,12 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.summary_html = render_markdown(self.summary)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return reverse("resource", args=[self.slug])
+        return reverse("resources:detail", args=[self.slug])
 
     @property
     def is_webinar(self) -> bool:
@@ -569,10 +574,6 @@ class Resource(models.Model):
             raise ValidationError("A webinar needs its date and joining details.")
         if not self.is_webinar and not self.file:
             raise ValidationError({"file": "A report or white paper needs its file."})
-
-    def save(self, *args, **kwargs):
-        self.summary_html = render_markdown(self.summary)
-        super().save(*args, **kwargs)
 
 
 class SponsorQuestion(models.Model):
@@ -606,15 +607,33 @@ class SponsorQuestion(models.Model):
 
 
 class LeadQuerySet(models.QuerySet):
-    def consenting(self, sponsor: Sponsor):
-        """The sponsor's leads from people whose current choice lets us pass details on."""
-        rows = Consent.objects.filter(purpose=f"sponsor:{sponsor.pk}").current().filter(
-            granted=True
+    def with_consent(self):
+        """Annotate `consented`: the person's newest choice for the lead's sponsor is a yes.
+
+        Members are known by account, visitors by email address (P8, P23).
+        """
+        from .consent import sponsor_purpose
+
+        granted = Consent.objects.current().filter(
+            granted=True,
+            purpose=Concat(
+                Value(sponsor_purpose("")),
+                Cast(OuterRef("resource__sponsor_id"), models.CharField()),
+            ),
         )
-        return self.filter(resource__sponsor=sponsor).filter(
-            Q(user__isnull=False, user__in=rows.filter(user__isnull=False).values("user"))
-            | Q(user__isnull=True, email__in=rows.filter(user__isnull=True).values("email"))
+        return self.alias(
+            _member=Exists(granted.filter(user=OuterRef("user"))),
+            _visitor=Exists(granted.filter(user__isnull=True, email=OuterRef("email"))),
+        ).annotate(
+            consented=ExpressionWrapper(
+                Q(user__isnull=False, _member=True) | Q(user__isnull=True, _visitor=True),
+                output_field=models.BooleanField(),
+            )
         )
+
+    def consenting(self, sponsor):
+        """The sponsor's leads from people who let us pass their details to it now."""
+        return self.filter(resource__sponsor=sponsor).with_consent().filter(consented=True)
 
 
 class Lead(models.Model):
@@ -762,6 +781,13 @@ class Feedback(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.created:%Y-%m-%d}"
 
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        elif self.status != self.Status.CLOSED:
+            self.closed_at = None
+        super().save(*args, **kwargs)
+
     @property
     def reply_to(self) -> str:
         return self.email or (self.user.email if self.user else "")
@@ -769,13 +795,6 @@ class Feedback(models.Model):
     def clean(self):
         if self.for_publication and not self.published_text.strip():
             raise ValidationError({"published_text": "Write the text to publish."})
-
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.CLOSED and self.closed_at is None:
-            self.closed_at = timezone.now()
-        elif self.status != self.Status.CLOSED:
-            self.closed_at = None
-        super().save(*args, **kwargs)
 
 
 class RetentionRun(models.Model):

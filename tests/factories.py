@@ -81,3 +81,47 @@ class PostFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs):
         return reply(**kwargs)
+
+
+class SponsorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.Sponsor"
+
+    name = factory.Sequence(lambda n: f"Sponsor {n} Ltd")
+    contact_name = "Leads desk"
+    contact_email = factory.Sequence(lambda n: f"leads{n}@sponsor.example")
+    privacy_notice_url = "https://sponsor.example/privacy"
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """A published report with a small file (tests point MEDIA_ROOT at a temporary folder)."""
+
+    class Meta:
+        model = "privacy.Resource"
+
+    sponsor = factory.SubFactory(SponsorFactory)
+    kind = "report"
+    title = factory.Sequence(lambda n: f"Benchmark report {n}")
+    slug = factory.Sequence(lambda n: f"benchmark-report-{n}")
+    summary = "Numbers from **many** contact centres."
+    file = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.4 the report")
+    published = True
+
+
+class SponsorQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.SponsorQuestion"
+
+    resource = factory.SubFactory(ResourceFactory)
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    kind = "text"
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.Feedback"
+
+    kind = "feedback"
+    name = "Sam Visitor"
+    email = factory.Sequence(lambda n: f"sender{n}@example.net")
+    message = "The search could remember my filters."

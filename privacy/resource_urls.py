@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import resource_views
+
+app_name = "resources"
+urlpatterns = [
+    path("", resource_views.resource_list, name="list"),
+    path("<slug:slug>/", resource_views.resource_detail, name="detail"),
+    path("<slug:slug>/access/<str:token>/", resource_views.resource_access, name="access"),
+    path("<slug:slug>/download/<str:token>/", resource_views.resource_download, name="download"),
+]

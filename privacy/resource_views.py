@@ -1,0 +1,162 @@
+"""Sponsored resources (P23): the list, a resource's sign-up form, and the signed download."""
+
+import os
+
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from . import cookies, sponsors
+from .models import Lead, Resource, SponsorQuestion
+
+ANSWER_MAX_LENGTH = 500
+YES_NO = [("", "Choose…"), ("Yes", "Yes"), ("No", "No")]
+
+
+class ResourceForm(forms.Form):
+    """Who is asking for the resource, the sponsor's questions, and the sponsor consent box."""
+
+    name = forms.CharField(max_length=120)
+    company = forms.CharField(max_length=120, required=False)
+    job_title = forms.CharField(max_length=120, required=False)
+    phone = forms.CharField(
+        max_length=40,
+        required=False,
+        validators=[RegexValidator(r"^\+?[0-9 ()./-]{6,40}$", "Enter a phone number.")],
+    )
+    email = forms.EmailField(max_length=254)
+    agents = forms.ChoiceField(
+        label="Number of agents", choices=[("", "Choose…"), *Lead.AGENTS], required=False
+    )
+
+    def __init__(self, *args, resource: Resource, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(resource.questions.all())
+        for question in self.questions:
+            self.fields[f"question_{question.pk}"] = self.question_field(question)
+        self.text = sponsors.consent_text(resource.sponsor)
+        # Last, unticked: consent is free, and the resource is given either way (P23).
+        self.fields["consent"] = forms.BooleanField(required=False, label=self.text.wording)
+
+    @staticmethod
+    def question_field(question: SponsorQuestion) -> forms.Field:
+        if question.kind == SponsorQuestion.Kind.CHOICE:
+            choices = [("", "Choose…"), *((o, o) for o in question.option_list)]
+            return forms.ChoiceField(
+                label=question.text, choices=choices, required=question.required
+            )
+        if question.kind == SponsorQuestion.Kind.YES_NO:
+            return forms.ChoiceField(
+                label=question.text, choices=YES_NO, required=question.required
+            )
+        return forms.CharField(
+            label=question.text, max_length=ANSWER_MAX_LENGTH, required=question.required
+        )
+
+    def about_you(self) -> list[forms.BoundField]:
+        return [self[field] for field, _ in sponsors.LEAD_FIELDS]
+
+    def sponsor_questions(self) -> list[forms.BoundField]:
+        return [self[f"question_{q.pk}"] for q in self.questions]
+
+    def details(self) -> dict:
+        return {field: self.cleaned_data[field] for field, _ in sponsors.LEAD_FIELDS}
+
+    def answers(self) -> list[dict]:
+        """Each question asked with its answer, as the sponsor would see them."""
+        return [
+            {"question": q.text, "answer": self.cleaned_data[f"question_{q.pk}"]}
+            for q in self.questions
+        ]
+
+
+def resource_list(request):
+    resources = Resource.objects.published().order_by("-created")
+    return render(request, "privacy/resource_list.html", {"resources": resources})
+
+
+def _initial(request) -> dict:
+    """The member's profile (P23), or what a visitor let us remember (P22)."""
+    user = request.user
+    if user.is_authenticated:
+        return {
+            "name": user.display_name,
+            "company": user.company,
+            "job_title": user.job_title,
+            "email": user.email,
+        }
+    return cookies.remembered_contact(request)
+
+
+def resource_detail(request, slug: str):
+    resource = get_object_or_404(Resource.objects.published(), slug=slug)
+    if request.method == "POST":
+        form = ResourceForm(request.POST, resource=resource)
+        if form.is_valid():
+            user = request.user if request.user.is_authenticated else None
+            lead = sponsors.sign_up(
+                resource,
+                user=user,
+                details=form.details(),
+                answers=form.answers(),
+                consented=form.cleaned_data["consent"],
+                text=form.text,
+            )
+            token = sponsors.access_token(lead)
+            response = redirect("resources:access", slug=resource.slug, token=token)
+            if user is None:
+                cookies.remember_contact(
+                    request,
+                    response,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                )
+            return response
+    else:
+        form = ResourceForm(initial=_initial(request), resource=resource)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "privacy/resource_detail.html", {"resource": resource, "form": form}, status=status
+    )
+
+
+def _resource_for_token(slug: str, token: str) -> Resource | None:
+    resource = Resource.objects.published().filter(slug=slug).first()
+    if resource is not None and sponsors.read_access_token(token, resource):
+        return resource
+    return None
+
+
+def _link_not_valid(request, slug: str):
+    """A tampered or expired link: say so and offer the form again."""
+    resource = Resource.objects.published().filter(slug=slug).first()
+    return render(request, "privacy/resource_expired.html", {"resource": resource}, status=404)
+
+
+def resource_access(request, slug: str, token: str):
+    """After the form: the download link, or the webinar's date and joining details."""
+    resource = _resource_for_token(slug, token)
+    if resource is None:
+        return _link_not_valid(request, slug)
+    download_url = reverse("resources:download", args=[resource.slug, token])
+    context = {
+        "resource": resource,
+        "download_url": download_url,
+        "link_hours": settings.SPONSORED_RESOURCE_LINK_HOURS,
+    }
+    return render(request, "privacy/resource_access.html", context)
+
+
+def resource_download(request, slug: str, token: str):
+    """The file, only through a signed link that expires (never as public media)."""
+    resource = _resource_for_token(slug, token)
+    if resource is None:
+        return _link_not_valid(request, slug)
+    if not resource.file:
+        raise Http404("This resource has no file.")
+    return FileResponse(
+        resource.file.open("rb"), as_attachment=True, filename=os.path.basename(resource.file.name)
+    )

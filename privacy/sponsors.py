@@ -1,0 +1,245 @@
+"""Sponsored resources (P8, P23): signing up for a resource, the sponsor's consent, the signed
+download link, exporting leads to a sponsor and the record of every such disclosure.
+
+Passing someone's details to a sponsor needs their consent to that sponsor alone: a ledger row
+with purpose ``sponsor:<id>`` and the exact wording, which names the sponsor. The resource is
+given whatever they choose. The newest choice for a sponsor governs every lead of that person
+for that sponsor, so a later "no" stops earlier details from being sent.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import consent
+from .models import (
+    Consent,
+    ConsentText,
+    DisclosedLead,
+    Disclosure,
+    Lead,
+    Resource,
+    Sponsor,
+    SponsorQuestion,
+)
+
+CONSENT_WORDING = (
+    "Pass the details above to {sponsor}, and to nobody else, so that {sponsor} can contact me "
+    "about its products and services. I can withdraw this at any time."
+)
+ACCESS_SALT = "privacy.sponsored-resource"
+
+# The columns a sponsor receives, in order: (Lead field, heading).
+LEAD_FIELDS = [
+    ("name", "Name"),
+    ("company", "Company"),
+    ("job_title", "Job title"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("agents", "Number of agents"),
+]
+
+
+def purpose(sponsor: Sponsor) -> str:
+    return consent.sponsor_purpose(str(sponsor.pk))
+
+
+def consent_text(sponsor: Sponsor) -> ConsentText:
+    """The wording that names this sponsor; a new version when the wording (or name) changes."""
+    key = f"sponsor-{sponsor.pk}"
+    wording = CONSENT_WORDING.format(sponsor=sponsor.name)
+    text = consent.current_text(key)
+    if text is None or text.wording != wording:
+        version = text.version + 1 if text else 1
+        text, _ = ConsentText.objects.get_or_create(
+            key=key, version=version, defaults={"wording": wording}
+        )
+    return text
+
+
+@transaction.atomic
+def sign_up(
+    resource: Resource,
+    *,
+    user,
+    details: dict,
+    answers: list[dict],
+    consented: bool,
+    text: ConsentText,
+) -> Lead:
+    """Record the form: the lead and the consent choice, whichever it is (both are proof)."""
+    email = consent.normalise_email(details["email"])
+    choice = consent.record(
+        purpose=purpose(resource.sponsor),
+        granted=consented,
+        source=Consent.Source.RESOURCE_FORM,
+        text=text,
+        user=user,
+        email=email,
+    )
+    return Lead.objects.create(
+        resource=resource,
+        user=user,
+        answers=answers,
+        consent=choice,
+        **{**details, "email": email},
+    )
+
+
+def access_token(lead: Lead) -> str:
+    return signing.dumps({"resource": lead.resource_id, "lead": lead.pk}, salt=ACCESS_SALT)
+
+
+def read_access_token(token: str, resource: Resource) -> bool:
+    """True when the token was made for this resource and has not expired."""
+    max_age = timedelta(hours=settings.SPONSORED_RESOURCE_LINK_HOURS)
+    try:
+        data = signing.loads(token, salt=ACCESS_SALT, max_age=max_age)
+    except signing.BadSignature:  # tampered or expired (SignatureExpired is a subclass)
+        return False
+    return isinstance(data, dict) and data.get("resource") == resource.pk
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def lead_row(lead: Lead, questions: list[str]) -> tuple[list[str], list[str]]:
+    """A lead's CSV cells under `questions`, and the names of the fields it discloses.
+
+    A question the person was not asked stays empty and is not counted as disclosed.
+    """
+    row = [lead.resource.title, timezone.localtime(lead.created).strftime("%Y-%m-%d %H:%M")]
+    disclosed = []
+    for field, heading in LEAD_FIELDS:
+        value = lead.get_agents_display() if field == "agents" else getattr(lead, field)
+        row.append(spreadsheet_safe(value))
+        if value:
+            disclosed.append(heading)
+    answered = {a["question"]: a["answer"] for a in lead.answers}
+    for question in questions:
+        row.append(spreadsheet_safe(answered.get(question, "")))
+        if question in answered:
+            disclosed.append(question)
+    return row, disclosed
+
+
+@transaction.atomic
+def export_leads(sponsor: Sponsor, *, by, only_new: bool = False) -> tuple[Disclosure, list]:
+    """The CSV rows of the sponsor's leads from people who consent now, and the record of
+    this disclosure (every export is its own record, P8).
+
+    `only_new` leaves out leads already sent to this sponsor.
+    """
+    leads = Lead.objects.consenting(sponsor).select_related("resource")
+    if only_new:
+        sent = DisclosedLead.objects.filter(disclosure__sponsor=sponsor, lead__isnull=False)
+        leads = leads.exclude(pk__in=sent.values("lead"))
+    leads = list(leads.order_by("created", "id"))
+    # The consent each lead is disclosed on: the person's grant in force now.
+    grants = consent.granted(purpose(sponsor))
+    by_member = {row.user_id: row for row in grants if row.user_id}
+    by_address = {row.email: row for row in grants if not row.user_id}
+    questions = list(dict.fromkeys(a["question"] for lead in leads for a in lead.answers))
+    disclosure = Disclosure.objects.create(sponsor=sponsor, disclosed_by=by, people=len(leads))
+    rows = [["Resource", "Signed up", *(heading for _, heading in LEAD_FIELDS), *questions]]
+    records = []
+    for lead in leads:
+        row, disclosed = lead_row(lead, questions)
+        rows.append(row)
+        records.append(
+            DisclosedLead(
+                disclosure=disclosure,
+                lead=lead,
+                user_id=lead.user_id,
+                email=lead.email,
+                consent=by_member.get(lead.user_id) if lead.user_id else by_address.get(lead.email),
+                fields=disclosed,
+            )
+        )
+    DisclosedLead.objects.bulk_create(records, batch_size=1000)
+    return disclosure, rows
+
+
+def disclosures_of(user) -> list[DisclosedLead]:
+    """Which sponsors received a member's details, when, and which of them (P8)."""
+    return list(
+        DisclosedLead.objects.filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
+        .select_related("disclosure__sponsor")
+        .order_by("-disclosure__created", "-id")
+    )
+
+
+def sponsors_to_contact(user) -> list[Sponsor]:
+    """The sponsors that received a member's details: erasing them here does not reach those
+    copies, so the member contacts each sponsor, through its privacy notice."""
+    received = DisclosedLead.objects.filter(
+        Q(user=user) | Q(user__isnull=True, email__iexact=user.email)
+    )
+    return list(Sponsor.objects.filter(disclosures__leads__in=received).distinct())
+
+
+DEMO_REPORT = """Contact Centre Benchmarks 2026 (demo report)
+
+Average speed of answer, first-contact resolution and attrition from 120 contact centres.
+This file is part of the demo data: it shows how sponsored resources are given.
+"""
+
+
+def seed_demo() -> None:
+    """A demo sponsor with a report and a webinar, so /resources/ has something to show.
+    Idempotent: it only adds what is missing."""
+    sponsor, _ = Sponsor.objects.get_or_create(
+        name="Northwind Analytics",
+        defaults={
+            "contact_name": "Partnerships team",
+            "contact_email": "partners@northwind.example",
+            "privacy_notice_url": "https://northwind.example/privacy",
+        },
+    )
+    if not Resource.objects.filter(slug="contact-centre-benchmarks-2026").exists():
+        report = Resource(
+            sponsor=sponsor,
+            kind=Resource.Kind.REPORT,
+            title="Contact Centre Benchmarks 2026",
+            slug="contact-centre-benchmarks-2026",
+            summary="Speed of answer, first-contact resolution and attrition from 120 centres.",
+            published=True,
+        )
+        name = "resources/contact-centre-benchmarks-2026.txt"
+        if default_storage.exists(name):  # a database reset keeps the media folder
+            report.file.name = name
+        else:
+            report.file.name = default_storage.save(name, ContentFile(DEMO_REPORT))
+        report.save()
+        SponsorQuestion.objects.create(
+            resource=report,
+            text="Which channel will you grow most next year?",
+            kind=SponsorQuestion.Kind.CHOICE,
+            options="Voice\nChat\nEmail\nSocial media",
+        )
+        SponsorQuestion.objects.create(
+            resource=report,
+            text="Are you planning to replace your workforce management tool?",
+            kind=SponsorQuestion.Kind.YES_NO,
+            position=1,
+        )
+    Resource.objects.get_or_create(
+        slug="forecasting-for-hybrid-teams",
+        defaults={
+            "sponsor": sponsor,
+            "kind": Resource.Kind.WEBINAR,
+            "title": "Forecasting for hybrid teams",
+            "summary": "A one-hour webinar on forecasting and scheduling home and office agents.",
+            "starts": timezone.now() + timedelta(days=21),
+            "joining_details": "Join at https://northwind.example/webinar (passcode 2026).",
+            "published": True,
+        },
+    )

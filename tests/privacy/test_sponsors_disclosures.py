@@ -1,0 +1,240 @@
+"""Leads leave the site only with consent, and every export is a recorded disclosure (P8)."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template import Context, Template
+from django.utils import timezone
+
+from privacy import registry, sponsors
+from privacy.models import Consent, DisclosedLead, Disclosure, Lead
+
+from ..factories import ResourceFactory, SponsorFactory, SponsorQuestionFactory, UserFactory
+from .test_sponsors import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def sign_up(client, resource, **overrides):
+    response = client.post(resource.get_absolute_url(), form_data(**overrides))
+    assert response.status_code == 302, response.context["form"].errors
+    return Lead.objects.latest("id")
+
+
+def export_url(sponsor):
+    return f"/admin/privacy/sponsor/{sponsor.pk}/export-leads/"
+
+
+def download(staff_client, sponsor, **data):
+    response = staff_client.post(export_url(sponsor), data)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv"
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.fixture
+def sponsor():
+    return SponsorFactory(name="Northwind Analytics")
+
+
+@pytest.fixture
+def leads(client, sponsor):
+    """Three people: two consent (one a member), one does not; one answered a question."""
+    report = ResourceFactory(sponsor=sponsor, title="The report")
+    question = SponsorQuestionFactory(resource=report, text="Main channel?")
+    member = UserFactory(display_name="Amina")
+    client.force_login(member)
+    sign_up(
+        client,
+        report,
+        name="Amina",
+        email="amina@work.example",
+        consent="on",
+        **{f"question_{question.pk}": "Chat"},
+    )
+    client.logout()
+    webinar = ResourceFactory(sponsor=sponsor, title="The webinar")
+    sign_up(client, webinar, name="Ben", email="ben@example.net", phone="", consent="on")
+    sign_up(client, webinar, name="Carla", email="carla@example.net")
+    return member
+
+
+def test_the_csv_holds_only_consenting_people_and_the_fields_they_were_asked(
+    staff_client, sponsor, leads
+):
+    rows = download(staff_client, sponsor)
+    assert rows[0] == [
+        "Resource",
+        "Signed up",
+        "Name",
+        "Company",
+        "Job title",
+        "Phone",
+        "Email",
+        "Number of agents",
+        "Main channel?",
+    ]
+    people = {row[2]: row for row in rows[1:]}
+    assert set(people) == {"Amina", "Ben"}
+    assert people["Amina"][-1] == "Chat" and people["Amina"][6] == "amina@work.example"
+    assert people["Ben"][-1] == ""  # Ben's form did not ask it
+    assert people["Ben"][7] == "51 to 250"
+    assert "carla" not in str(rows).lower()
+    assert leads.username not in str(rows)
+
+
+def test_every_export_writes_its_own_disclosure_record(staff_client, sponsor, leads):
+    download(staff_client, sponsor)
+    download(staff_client, sponsor)
+    first, second = Disclosure.objects.order_by("id")
+    assert first.sponsor == second.sponsor == sponsor
+    assert first.people == second.people == 2
+    assert first.disclosed_by.is_staff and first.created <= second.created
+    amina = DisclosedLead.objects.filter(disclosure=first, user=leads).get()
+    assert amina.fields == [
+        "Name",
+        "Company",
+        "Job title",
+        "Phone",
+        "Email",
+        "Number of agents",
+        "Main channel?",
+    ]
+    assert amina.consent.granted and amina.consent.purpose == f"sponsor:{sponsor.pk}"
+    ben = DisclosedLead.objects.get(disclosure=first, email="ben@example.net")
+    assert "Phone" not in ben.fields and "Main channel?" not in ben.fields
+    assert DisclosedLead.objects.count() == 4
+
+
+def test_only_new_leaves_out_people_already_sent(staff_client, client, sponsor, leads):
+    download(staff_client, sponsor)
+    sign_up(
+        client, ResourceFactory(sponsor=sponsor), name="Dev", email="dev@example.net", consent="on"
+    )
+    rows = download(staff_client, sponsor, only_new="on")
+    assert [row[2] for row in rows[1:]] == ["Dev"]
+    assert Disclosure.objects.latest("id").people == 1
+
+
+def test_an_export_with_nobody_consenting_is_still_recorded(staff_client, sponsor):
+    rows = download(staff_client, sponsor)
+    assert len(rows) == 1
+    assert Disclosure.objects.get().people == 0
+
+
+def test_exporting_needs_the_export_permission(moderator, moderator_client, sponsor, leads):
+    TOTP.activate(moderator, generate_totp_secret())  # staff reach the admin with one (P7)
+    assert moderator_client.post(export_url(sponsor)).status_code == 403
+    assert not Disclosure.objects.exists()
+
+
+def test_the_export_page_counts_consenting_leads(staff_client, sponsor, leads):
+    html = staff_client.get(export_url(sponsor)).content.decode()
+    assert "<strong>2</strong>" in html
+    assert (
+        f"/admin/privacy/sponsor/{sponsor.pk}/export-leads/"
+        in staff_client.get(f"/admin/privacy/sponsor/{sponsor.pk}/change/").content.decode()
+    )
+
+
+def test_export_queries_stay_constant_as_leads_grow(
+    staff_client, client, sponsor, django_assert_max_num_queries
+):
+    resource = ResourceFactory(sponsor=sponsor)
+    for n in range(30):
+        sign_up(client, resource, email=f"p{n}@example.net", consent="on")
+    with django_assert_max_num_queries(25):
+        rows = download(staff_client, sponsor)
+    assert len(rows) == 31
+
+
+def test_csv_cells_cannot_start_a_spreadsheet_formula(staff_client, client, sponsor):
+    sign_up(client, ResourceFactory(sponsor=sponsor), name="=HYPERLINK(1)", consent="on")
+    rows = download(staff_client, sponsor)
+    assert rows[1][2] == "'=HYPERLINK(1)"
+
+
+def render_disclosures(user):
+    return Template("{% load sponsors %}{% member_disclosures user %}").render(
+        Context({"user": user})
+    )
+
+
+def test_a_member_sees_which_sponsors_received_their_details_and_when(staff_client, sponsor, leads):
+    download(staff_client, sponsor)
+    html = render_disclosures(leads)
+    assert "Northwind Analytics" in html and "https://sponsor.example/privacy" in html
+    assert "Main channel?" in html and timezone.localdate().strftime("%B") in html
+    assert "Northwind" not in render_disclosures(UserFactory())
+
+
+def test_the_data_export_lists_the_members_leads_and_disclosures(staff_client, sponsor, leads):
+    download(staff_client, sponsor)
+    exported = {d.key: list(records) for d, records in registry.export(leads)}
+    text = json.dumps(exported, cls=DjangoJSONEncoder)
+    assert [r["name"] for r in exported["sponsor-leads"]] == ["Amina"]
+    assert [r["disclosure__sponsor__name"] for r in exported["sponsor-disclosures"]] == [
+        "Northwind Analytics"
+    ]
+    assert "Ben" not in text and "carla" not in text
+
+
+def test_a_visitor_is_found_by_email_address(staff_client, sponsor, leads):
+    download(staff_client, sponsor)
+    exported = {d.key: list(records) for d, records in registry.export("BEN@example.net")}
+    assert [r["name"] for r in exported["sponsor-leads"]] == ["Ben"]
+    assert len(exported["sponsor-disclosures"]) == 1
+
+
+def test_erasure_removes_the_lead_and_keeps_the_disclosure_record_reduced(
+    staff_client, sponsor, leads
+):
+    download(staff_client, sponsor)
+    assert [s.name for s in sponsors.sponsors_to_contact(leads)] == ["Northwind Analytics"]
+    registry.erase(leads, keep_posts=True)
+    assert not Lead.objects.filter(name="Amina").exists()
+    record = DisclosedLead.objects.get(user=None, email="")
+    assert record.lead is None and record.disclosure.sponsor == sponsor
+    assert record.consent.granted and "Main channel?" in record.fields
+    assert Disclosure.objects.get().people == 2
+    assert Lead.objects.filter(name="Ben").exists()  # nobody else's data goes
+    registry.erase(leads, keep_posts=True)  # idempotent
+    assert DisclosedLead.objects.count() == 2
+
+
+def test_sponsor_contacts_include_lists_each_sponsor_with_its_privacy_notice(
+    staff_client, sponsor, leads
+):
+    template = Template("{% load sponsors %}{% sponsor_contacts user %}")
+    assert template.render(Context({"user": UserFactory()})).strip() == ""
+    download(staff_client, sponsor)
+    html = template.render(Context({"user": leads}))
+    assert "Northwind Analytics" in html and "https://sponsor.example/privacy" in html
+
+
+def test_retention_deletes_old_leads_of_people_who_did_not_consent(sponsor, leads):
+    rule = next(r for r in registry.retention_rules() if r.key == "sponsor-leads-without-consent")
+    Lead.objects.update(created=timezone.now() - timedelta(days=400))
+    expired = rule.expired_at(timezone.now())
+    assert [lead.name for lead in expired] == ["Carla"]
+    assert rule.apply(expired) == 1
+    assert sorted(Lead.objects.values_list("name", flat=True)) == ["Amina", "Ben"]
+    assert Consent.objects.count() == 3  # proof of each choice stays (P18)
+
+
+def test_retention_deletes_every_lead_after_the_longer_period(sponsor, leads):
+    rule = next(r for r in registry.retention_rules() if r.key == "sponsor-leads")
+    assert not rule.expired_at(timezone.now()).exists()
+    Lead.objects.update(created=timezone.now() - timedelta(days=800))
+    assert rule.apply(rule.expired_at(timezone.now())) == 3
