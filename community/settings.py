@@ -211,6 +211,14 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"
+# Data exports (P12) are private: under MEDIA_ROOT but never served by URL, only streamed to
+# their owner by privacy.request_views.download_export. S3-compatible storage plugs in here.
+STORAGES["exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": Path(MEDIA_ROOT) / "private", "base_url": None},
+}
+# A member's export is built without staff (P12); off: staff produce it from the admin.
+DATA_REQUESTS_SELF_SERVICE_EXPORT = env.bool("DATA_REQUESTS_SELF_SERVICE_EXPORT", default=True)
 
 # Security: strict in production, relaxed only where local http needs it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from privacy.requests import unrestricted
+
 from .models import Post, TopicParticipant, User
 
 SWITCH_OFF_SALT = "forums.reply-notifications-off"
@@ -47,8 +49,12 @@ def notify_participants(post: Post) -> int:
     if post.hidden or topic.hidden:
         return 0
     waiting = (
-        TopicParticipant.objects.filter(
-            topic=topic, emailed=False, user__notify_replies=True, user__is_active=True
+        # A member who restricted processing of their data gets no notifications (P14).
+        unrestricted(
+            TopicParticipant.objects.filter(
+                topic=topic, emailed=False, user__notify_replies=True, user__is_active=True
+            ),
+            user_field="user",
         )
         .exclude(user_id=post.author_id)
         .select_related("user")

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -293,7 +295,8 @@ def add_months(day, months: int):
     """The same day `months` calendar months later (the last day of a shorter month)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
 class DataRequestQuerySet(models.QuerySet):
@@ -471,6 +474,15 @@ class DataExport(models.Model):
         return f"Export for request #{self.request_id}"
 
 
+@receiver(post_delete, sender=DataExport)
+def _delete_export_file(sender, instance, **kwargs):
+    """The file goes with its row, however the row goes (retention, erasure, admin), once the
+    deletion is committed."""
+    if instance.file.name:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 class ProcessingRestrictionQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(lifted__isnull=True)
@@ -493,7 +505,9 @@ class ProcessingRestriction(models.Model):
     class Meta:
         ordering = ["-started"]
         indexes = [
-            models.Index(fields=["user"], condition=Q(lifted__isnull=True), name="restriction_in_force")
+            models.Index(
+                fields=["user"], condition=Q(lifted__isnull=True), name="restriction_in_force"
+            )
         ]
 
     def __str__(self) -> str:

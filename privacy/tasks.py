@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import newsletter, policy_changes, retention, stats
+from . import newsletter, policy_changes, requests, retention, stats
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +33,24 @@ def flush_visit_counts() -> int:
 @shared_task(name="privacy.notify_policy_change")
 def notify_policy_change(policy_id: int) -> None:
     policy_changes.notify(policy_id)
+
+
+@shared_task(name="privacy.build_data_export")
+def build_data_export(export_id: int) -> None:
+    requests.build_export(export_id)
+
+
+@shared_task(name="privacy.erase_data")
+def erase_data(request_id: int) -> None:
+    requests.erase(request_id)
+
+
+@shared_task(name="privacy.sweep_data_requests")
+def sweep_data_requests() -> int:
+    """Re-send exports and erasures whose task was lost (the database row is the truth)."""
+    return requests.sweep()
+
+
+@shared_task(name="privacy.send_data_request_digest")
+def send_data_request_digest() -> int:
+    return requests.send_digest()

@@ -52,3 +52,42 @@ def staff_client(db):
     client = Client()
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Tasks sent with .delay run at once, in the test's process, through their real code."""
+    from community.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
+def export_storage(tmp_path, monkeypatch):
+    """Data exports go to a temporary folder, not var/media/private."""
+    from django.core.files.storage import FileSystemStorage
+
+    from privacy.models import DataExport
+
+    storage = FileSystemStorage(location=tmp_path / "private")
+    monkeypatch.setattr(DataExport._meta.get_field("file"), "storage", storage)
+    return storage
+
+
+@pytest.fixture
+def privacy_officer(db):
+    """A member of the Privacy officers group (a data migration), with a second factor."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+
+    officer = UserFactory(is_staff=True)
+    officer.groups.add(Group.objects.get(name="Privacy officers"))
+    TOTP.activate(officer, generate_totp_secret())
+    return officer
+
+
+@pytest.fixture
+def privacy_officer_client(privacy_officer):
+    client = Client()
+    client.force_login(privacy_officer)
+    return client

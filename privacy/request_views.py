@@ -1,0 +1,153 @@
+"""Pages for data-subject requests: a member's /privacy/my-data/, a visitor's request form,
+the confirmation link and the export download (P12-P15)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import requests
+from .models import DataExport, DataRequest
+from .request_forms import ErasureForm, MemberRequestForm, VisitorRequestForm
+
+Kind = DataRequest.Kind
+# A confirmation email per address at most this often, so the form cannot flood an inbox.
+CONFIRMATIONS_PER_DAY = 3
+# Wrong passwords on the erasure form before it pauses for a quarter of an hour.
+ERASURE_ATTEMPTS = 5
+
+
+@login_required
+def my_data(request, form=None):
+    fresh = timezone.now() - timedelta(days=settings.RETENTION_DATA_EXPORT_DAYS)
+    downloads = DataExport.objects.filter(ready__isnull=False, created__gte=fresh)
+    data_requests = DataRequest.objects.filter(user=request.user).prefetch_related(
+        Prefetch("exports", queryset=downloads, to_attr="downloads")
+    )
+    rows = [
+        (r, [(e, requests.export_url(e)) for e in r.downloads if e.user_id == request.user.pk])
+        for r in data_requests
+    ]
+    context = {
+        "rows": rows,
+        "form": form or MemberRequestForm(),
+        "self_service_export": settings.DATA_REQUESTS_SELF_SERVICE_EXPORT,
+        "export_pending": any(r.kind == Kind.ACCESS and r.is_pending for r in data_requests),
+    }
+    return render(request, "privacy/my_data.html", context, status=400 if form else 200)
+
+
+@login_required
+@require_POST
+def request_export(request):
+    if not settings.DATA_REQUESTS_SELF_SERVICE_EXPORT:
+        raise Http404
+    pending = DataRequest.objects.pending().filter(user=request.user, kind=Kind.ACCESS)
+    if pending.exists():
+        messages.info(request, "We are already preparing a copy of your data.")
+    else:
+        requests.create(kind=Kind.ACCESS, user=request.user)
+        messages.success(request, "We are preparing a copy of your data and will email you.")
+    return redirect("privacy:my_data")
+
+
+@login_required
+@require_POST
+def member_request(request):
+    form = MemberRequestForm(request.POST)
+    if not form.is_valid():
+        return my_data(request, form=form)
+    requests.create(user=request.user, **form.cleaned_data)
+    messages.success(request, "Your request is received. We will answer within one month.")
+    return redirect("privacy:my_data")
+
+
+@login_required
+@require_POST
+def withdraw_request(request, pk: int):
+    data_request = get_object_or_404(DataRequest, pk=pk, user=request.user)
+    try:
+        requests.withdraw(data_request)
+    except requests.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Your request is withdrawn.")
+    return redirect("privacy:my_data")
+
+
+@login_required
+def erase_account(request):
+    attempts_key = f"privacy:erasure-attempts:{request.user.pk}"
+    if request.method == "POST":
+        form = ErasureForm(request.POST, user=request.user)
+        if cache.get(attempts_key, 0) >= ERASURE_ATTEMPTS:
+            form.add_error(None, "Too many attempts. Try again in a quarter of an hour.")
+        elif form.is_valid():
+            requests.create(kind=Kind.ERASURE, user=request.user, keep_posts=form.keep_posts)
+            logout(request)
+            return render(request, "privacy/request_erasing.html")
+        else:
+            cache.add(attempts_key, 0, timeout=15 * 60)
+            cache.incr(attempts_key)
+    else:
+        form = ErasureForm(user=request.user)
+    status = 400 if form.errors else 200
+    return render(request, "privacy/request_erase.html", {"form": form}, status=status)
+
+
+def new_request(request):
+    """A visitor's request: it exists once they follow the link emailed to the address."""
+    if request.user.is_authenticated:
+        return redirect("privacy:my_data")
+    if request.method == "POST":
+        form = VisitorRequestForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"].lower()
+            key = f"privacy:request-confirmations:{email}"
+            cache.add(key, 0, timeout=24 * 3600)
+            if cache.incr(key) <= CONFIRMATIONS_PER_DAY:
+                requests.create(**form.cleaned_data)
+            return render(request, "privacy/request_check_inbox.html", {"email": email})
+    else:
+        form = VisitorRequestForm()
+    status = 400 if form.errors else 200
+    return render(request, "privacy/request_new.html", {"form": form}, status=status)
+
+
+def confirm_request(request, token: str):
+    """GET shows a button and POST confirms, so link scanners confirm nothing."""
+    try:
+        data_request = requests.request_for_token(token)
+        if data_request.status != DataRequest.Status.AWAITING_CONFIRMATION:
+            raise requests.RequestError("This request is already confirmed: the link works once.")
+        if request.method == "POST":
+            requests.confirm(data_request)
+            return render(request, "privacy/request_confirmed.html", {"data_request": data_request})
+    except requests.RequestError as error:
+        return render(request, "privacy/request_confirm.html", {"error": error}, status=400)
+    return render(request, "privacy/request_confirm.html", {"data_request": data_request})
+
+
+def download_export(request, token: str):
+    """Only to its owner: a member's export needs the link and their signed-in account."""
+    export = requests.export_for_token(token)
+    if export is None or not export.file:
+        raise Http404("This download link has expired or is not valid.")
+    if export.user_id is not None:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if request.user.pk != export.user_id:
+            raise Http404("This download link has expired or is not valid.")
+    filename = f"my-data-{export.created:%Y-%m-%d}.zip"
+    response = FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

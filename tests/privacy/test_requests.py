@@ -1,0 +1,388 @@
+"""Data-subject requests: making, confirming and tracking them (P14-P16), and staff handling."""
+
+import re
+import time
+from datetime import date, timedelta
+from unittest import mock
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from privacy import requests, tasks
+from privacy.models import DataRequest, RequestEvent, add_months
+from tests.factories import PostFactory, TopicFactory, UserFactory
+
+Kind, Status = DataRequest.Kind, DataRequest.Status
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("export_storage")]
+
+
+def link_in(message) -> str:
+    return re.search(r"http://\S+", message.body).group(0).removeprefix("http://127.0.0.1:8000")
+
+
+def open_request(user=None, kind=Kind.RECTIFICATION, details="Fix it."):
+    return requests.create(kind=kind, user=user or UserFactory(), details=details)
+
+
+# Visitors
+
+
+def test_a_visitor_request_exists_only_after_the_emailed_link_is_followed(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/privacy/requests/new/",
+            {"email": "Visitor@Example.net", "kind": "access", "details": ""},
+        )
+    assert response.status_code == 200
+    assert "Check your inbox" in response.content.decode()
+    request = DataRequest.objects.get()
+    assert request.status == Status.AWAITING_CONFIRMATION
+    assert request.email == "visitor@example.net"
+    assert not DataRequest.objects.confirmed().exists()
+    (message,) = mailoutbox
+    assert message.to == ["visitor@example.net"]
+    assert "dpo@example.org" in message.body
+    assert message.alternatives[0][1] == "text/html"
+    url = link_in(message)
+
+    assert client.get(url).status_code == 200  # a link scanner's GET confirms nothing
+    assert DataRequest.objects.get().status == Status.AWAITING_CONFIRMATION
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert request.status == Status.OPEN
+    assert request.confirmed is not None
+    assert "We have your request" in mailoutbox[-1].body
+    assert "dpo@example.org" in mailoutbox[-1].body
+
+
+def test_a_reused_confirmation_link_is_refused_with_a_message(client):
+    request = requests.create(kind=Kind.ERASURE, email="v@example.net")
+    url = requests.confirmation_url(request)
+    client.post(url)
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "already confirmed" in response.content.decode()
+
+
+def test_an_expired_or_forged_confirmation_link_is_refused(client):
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 25 * 3600):
+        request = requests.create(kind=Kind.ACCESS, email="v@example.net")
+        url = requests.confirmation_url(request)
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert client.post(url[:-3] + "abc/").status_code == 400
+    assert DataRequest.objects.get().status == Status.AWAITING_CONFIRMATION
+
+
+def test_the_visitor_form_explains_bad_input(client):
+    response = client.post(
+        "/privacy/requests/new/", {"email": "not-an-address", "kind": "rectification"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Enter a valid email address." in html
+    assert "Tell us what you would like us to do." in html
+    assert (
+        client.post("/privacy/requests/new/", {"email": "a@b.example", "kind": "x"}).status_code
+        == 400
+    )
+    assert not DataRequest.objects.exists()
+
+
+def test_the_visitor_form_sends_at_most_three_confirmations_a_day(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            client.post("/privacy/requests/new/", {"email": "v@example.net", "kind": "access"})
+    assert len(mailoutbox) == 3
+
+
+# Members
+
+
+def test_a_member_request_is_confirmed_at_once_and_due_in_one_calendar_month(
+    user_client, user, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.post(
+            "/privacy/my-data/requests/", {"kind": "rectification", "details": "My job title."}
+        )
+    assert response.status_code == 302
+    request = DataRequest.objects.get()
+    assert (request.user, request.status, request.email) == (user, Status.OPEN, user.email)
+    assert request.due_date == add_months(timezone.localtime(request.received).date(), 1)
+    assert [e.action for e in request.events.all()] == ["created", "confirmed"]
+    assert mailoutbox[-1].to == [user.email]
+
+
+def test_add_months_keeps_the_day_or_takes_the_last_of_a_shorter_month():
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+
+
+def test_my_data_page_lists_only_my_requests(user_client, user):
+    open_request(user, details="Mine")
+    other = open_request(kind=Kind.ACCESS)
+    response = user_client.get("/privacy/my-data/")
+    html = response.content.decode()
+    assert "<td>Correct my data</td>" in html
+    assert "A copy of my data (access and portability)" not in html
+    assert other.email not in html
+
+
+def test_my_data_page_query_count_does_not_grow_with_requests(
+    client, django_assert_max_num_queries, export_storage
+):
+    member = UserFactory()
+    client.force_login(member)
+    for _ in range(30):
+        request = requests.create(kind=Kind.ACCESS, user=member)
+        export = request.exports.get()
+        export.file.save("x.zip", ContentFile(b"zip"), save=False)
+        export.ready = timezone.now()
+        export.save()
+        open_request(member)
+    with django_assert_max_num_queries(10):
+        response = client.get("/privacy/my-data/")
+    assert response.content.decode().count("Download (ZIP)") == 30
+
+
+def test_a_bad_request_kind_from_a_member_is_a_form_error(user_client):
+    response = user_client.post("/privacy/my-data/requests/", {"kind": "erasure", "details": "x"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not DataRequest.objects.exists()
+
+
+def test_a_member_withdraws_their_own_request_but_not_anothers(user_client, user):
+    mine = open_request(user)
+    theirs = open_request()
+    assert user_client.post(f"/privacy/my-data/requests/{theirs.pk}/withdraw/").status_code == 404
+    assert user_client.post(f"/privacy/my-data/requests/{mine.pk}/withdraw/").status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == (Status.WITHDRAWN, Status.OPEN)
+
+
+def test_my_data_needs_signing_in(client):
+    response = client.get("/privacy/my-data/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+# Deadlines (P15)
+
+
+def test_an_extension_is_told_to_the_requester_with_its_reason(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    request = open_request()
+    until = add_months(request.due_date, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        requests.extend(request, until=until, reason="We must search the archives.")
+    request.refresh_from_db()
+    assert request.extended_due_date == until
+    assert request.extension_notified is not None
+    assert "We must search the archives." in mailoutbox[-1].body
+    assert request.events.filter(action="extended", note="We must search the archives.").exists()
+
+
+def test_an_extension_past_three_months_or_without_reason_is_refused():
+    request = open_request()
+    too_late = request.latest_extension_date + timedelta(days=1)
+    with pytest.raises(requests.RequestError, match="three months"):
+        requests.extend(request, until=too_late, reason="Complex.")
+    with pytest.raises(requests.RequestError, match="reason"):
+        requests.extend(request, until=request.latest_extension_date, reason=" ")
+    requests.extend(request, until=request.latest_extension_date, reason="Complex.")
+
+
+def test_an_extension_after_the_first_month_is_refused():
+    request = open_request()
+    DataRequest.objects.filter(pk=request.pk).update(
+        due_date=timezone.localdate() - timedelta(days=1)
+    )
+    request.refresh_from_db()
+    with pytest.raises(requests.RequestError, match="first month"):
+        requests.extend(request, until=request.latest_extension_date, reason="Complex.")
+
+
+def test_a_refusal_needs_a_reason_and_closes_the_request(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    request = open_request()
+    with pytest.raises(requests.RequestError):
+        requests.refuse(request, reason="")
+    with django_capture_on_commit_callbacks(execute=True):
+        requests.refuse(request, reason="We hold no such data.")
+    request.refresh_from_db()
+    assert (request.status, request.outcome) == (Status.REFUSED, "We hold no such data.")
+    assert "We hold no such data." in mailoutbox[-1].body
+    with pytest.raises(requests.RequestError, match="closed"):
+        requests.refuse(request, reason="Again.")
+
+
+def test_the_digest_lists_due_and_overdue_requests_for_privacy_officers(
+    privacy_officer, mailoutbox
+):
+    overdue, soon, later = open_request(), open_request(), open_request()
+    today = timezone.localdate()
+    DataRequest.objects.filter(pk=overdue.pk).update(due_date=today - timedelta(days=2))
+    DataRequest.objects.filter(pk=soon.pk).update(due_date=today + timedelta(days=3))
+    moderator_only = UserFactory(is_staff=True)
+    moderator_only.groups.add(Group.objects.get(name="Moderators"))
+    assert tasks.send_data_request_digest() == 1
+    (message,) = mailoutbox
+    assert message.to == [privacy_officer.email]
+    assert f"#{overdue.pk} " in message.body and "OVERDUE" in message.body
+    assert f"#{soon.pk} " in message.body
+    assert f"#{later.pk} " not in message.body
+
+
+def test_no_digest_when_nothing_is_due(privacy_officer, mailoutbox):
+    open_request()
+    assert tasks.send_data_request_digest() == 0
+    assert mailoutbox == []
+
+
+# Reliability
+
+
+def test_a_request_is_kept_when_the_broker_is_down_and_the_sweep_sends_it_later(
+    user_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(tasks.build_data_export, "delay", mock.Mock(side_effect=OperationalError))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.post("/privacy/my-data/export/")
+    assert response.status_code == 302
+    request = DataRequest.objects.get()
+    assert request.status == Status.IN_PROGRESS and request.enqueued is not None
+
+    sent = mock.Mock()
+    monkeypatch.setattr(tasks.build_data_export, "delay", sent)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requests.sweep() == 0  # not stale yet
+        assert requests.sweep(now=timezone.now() + timedelta(minutes=20)) == 1
+    sent.assert_called_once_with(request.exports.get().pk)
+
+
+# Restriction (P14)
+
+
+def test_a_restriction_stops_reply_notifications_until_lifted(mailoutbox):
+    from forums.notifications import notify_participants
+
+    member = UserFactory()
+    topic = TopicFactory(author=member)
+    request = open_request(member, kind=Kind.RESTRICTION)
+    requests.restrict(request)
+    assert requests.is_restricted(member)
+    assert notify_participants(PostFactory(topic=topic)) == 0
+    requests.lift_restriction(request)
+    assert not requests.is_restricted(member)
+    notify_participants(PostFactory(topic=topic))
+    assert member.email in [m.to[0] for m in mailoutbox]
+
+
+def test_restriction_needs_a_members_restriction_request():
+    with pytest.raises(requests.RequestError):
+        requests.restrict(open_request(kind=Kind.OBJECTION))
+
+
+# Staff in the admin (P7, P15)
+
+
+def test_only_privacy_officers_see_data_requests(privacy_officer_client, moderator_client, moderator):
+    TOTP.activate(moderator, generate_totp_secret())
+    open_request()
+    assert privacy_officer_client.get("/admin/privacy/datarequest/").status_code == 200
+    assert moderator_client.get("/admin/privacy/datarequest/").status_code == 403
+    assert "Data requests" not in moderator_client.get("/admin/").content.decode()
+
+
+def test_the_admin_list_highlights_overdue_and_due_soon_requests(privacy_officer_client):
+    overdue, soon = open_request(), open_request()
+    today = timezone.localdate()
+    DataRequest.objects.filter(pk=overdue.pk).update(due_date=today - timedelta(days=4))
+    DataRequest.objects.filter(pk=soon.pk).update(due_date=today + timedelta(days=2))
+    html = privacy_officer_client.get("/admin/privacy/datarequest/").content.decode()
+    assert '<span class="request-overdue">Overdue by 4</span>' in html
+    assert '<span class="request-due-soon">2</span>' in html
+    overdue_only = privacy_officer_client.get("/admin/privacy/datarequest/?due=overdue")
+    assert overdue_only.context["cl"].result_count == 1
+
+
+def test_the_admin_index_counts_pending_and_overdue_requests(privacy_officer_client):
+    overdue = open_request()
+    open_request()
+    DataRequest.objects.filter(pk=overdue.pk).update(
+        due_date=timezone.localdate() - timedelta(days=1)
+    )
+    html = privacy_officer_client.get("/admin/").content.decode()
+    assert 'id="data-request-dashboard"' in html
+    assert "2 pending" in html
+    assert '<span class="request-overdue">1</span> overdue' in html
+
+
+def test_admin_actions_call_the_same_functions_and_write_the_audit_trail(
+    privacy_officer_client, privacy_officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    request = requests.create(kind=Kind.RECTIFICATION, email="v@example.net", details="Fix")
+    url = "/admin/privacy/datarequest/"
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_officer_client.post(
+            url, {"action": "confirm_identity", "_selected_action": [request.pk]}
+        )
+        privacy_officer_client.post(url, {"action": "start", "_selected_action": [request.pk]})
+    request.refresh_from_db()
+    assert (request.status, request.handler) == (Status.IN_PROGRESS, privacy_officer)
+
+    form = privacy_officer_client.post(url, {"action": "extend", "_selected_action": [request.pk]})
+    assert form.status_code == 200 and "New due date" in form.content.decode()
+    too_late = request.latest_extension_date + timedelta(days=1)
+    response = privacy_officer_client.post(
+        url,
+        {
+            "action": "extend",
+            "_selected_action": [request.pk],
+            "apply": "1",
+            "until": too_late.isoformat(),
+            "text": "Archives.",
+        },
+        follow=True,
+    )
+    assert "at most three months" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_officer_client.post(
+            url,
+            {
+                "action": "complete",
+                "_selected_action": [request.pk],
+                "apply": "1",
+                "text": "Fixed.",
+            },
+        )
+    request.refresh_from_db()
+    assert (request.status, request.outcome) == (Status.COMPLETED, "Fixed.")
+    actions = list(request.events.values_list("action", "actor"))
+    assert actions == [
+        ("created", None),
+        ("confirmed", privacy_officer.pk),
+        ("started", privacy_officer.pk),
+        ("completed", privacy_officer.pk),
+    ]
+    assert [m.to for m in mailoutbox] == [["v@example.net"]] * 3  # one per change
+
+    page = privacy_officer_client.get(f"{url}{request.pk}/change/").content.decode()
+    assert "Identity confirmed" in page and "Fixed." in page
+    assert RequestEvent.objects.count() == 4
