@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from . import consent, emails
 from .models import Consent, ConsentText, Newsletter, NewsletterDelivery
+from .requests import unrestricted
 
 BATCH_SIZE = 500
 SUBSCRIBE_SALT = "privacy.newsletter.subscribe"
@@ -158,7 +159,8 @@ def create_deliveries(newsletter: Newsletter, chunk_size: int = 5000) -> None:
         user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True
     )
     members = (
-        granted.filter(Exists(verified), user__is_active=True)
+        # Not to a member who restricted the processing of their data (P14).
+        unrestricted(granted.filter(Exists(verified), user__is_active=True), user_field="user")
         .values_list("user_id", "user__email")
         .order_by()
     )
@@ -211,13 +213,11 @@ def send_batch(newsletter: Newsletter, rendered: dict, batch_size: int) -> int |
 
 
 def _still_consenting(batch: list[NewsletterDelivery]) -> set[int]:
-    """The deliveries whose recipient's current consent is a grant, at this moment."""
+    """The deliveries whose recipient's current consent is a grant, at this moment (and whose
+    processing is not restricted)."""
     granted = consent.granted(consent.NEWSLETTER)
-    user_ids = set(
-        granted.filter(user_id__in=[d.user_id for d in batch if d.user_id]).values_list(
-            "user_id", flat=True
-        )
-    )
+    members = granted.filter(user_id__in=[d.user_id for d in batch if d.user_id])
+    user_ids = set(unrestricted(members, user_field="user").values_list("user_id", flat=True))
     emails_ = set(
         granted.filter(
             user__isnull=True, email__in=[d.email for d in batch if not d.user_id]

@@ -294,6 +294,28 @@ def test_a_restriction_stops_reply_notifications_until_lifted(mailoutbox):
     assert member.email in [m.to[0] for m in mailoutbox]
 
 
+def test_a_restriction_stops_newsletters_even_after_the_send_started(mailoutbox):
+    from privacy import consent, newsletter
+    from privacy.models import Consent, Newsletter
+
+    restricted, other = UserFactory(), UserFactory()
+    for member in (restricted, other):
+        consent.record(
+            user=member,
+            purpose=consent.NEWSLETTER,
+            granted=True,
+            source=Consent.Source.SIGNUP,
+            text=consent.current_text("signup-newsletter"),
+        )
+    issue = Newsletter.objects.create(
+        subject="News", body="Hello.", status=Newsletter.Status.SENDING
+    )
+    newsletter.create_deliveries(issue)  # both were unrestricted when the send began
+    requests.restrict(open_request(restricted, kind=Kind.RESTRICTION))
+    newsletter.send(issue.pk)
+    assert [m.to for m in mailoutbox] == [[other.email]]
+
+
 def test_restriction_needs_a_members_restriction_request():
     with pytest.raises(requests.RequestError):
         requests.restrict(open_request(kind=Kind.OBJECTION))
@@ -302,7 +324,9 @@ def test_restriction_needs_a_members_restriction_request():
 # Staff in the admin (P7, P15)
 
 
-def test_only_privacy_officers_see_data_requests(privacy_officer_client, moderator_client, moderator):
+def test_only_privacy_officers_see_data_requests(
+    privacy_officer_client, moderator_client, moderator
+):
     TOTP.activate(moderator, generate_totp_secret())
     open_request()
     assert privacy_officer_client.get("/admin/privacy/datarequest/").status_code == 200
