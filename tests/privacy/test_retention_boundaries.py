@@ -16,20 +16,39 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from forums.models import ModerationAction, Report, SignIn, User
-from privacy import consent, registry, retention
+from privacy import consent, registry, requests, retention
 from privacy.models import (
     Consent,
     ConsentText,
     CookieConsentReceipt,
+    DataExport,
+    DataRequest,
+    Disclosure,
+    Feedback,
+    Lead,
     Newsletter,
     NewsletterDelivery,
     ProcessingRestriction,
 )
 from privacy.registry import Retention
 
-from ..factories import PostFactory, StaffFactory, UserFactory
+from ..factories import (
+    FeedbackFactory,
+    PostFactory,
+    ResourceFactory,
+    SponsorFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    """Resources and exports write files: into a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+
 
 SECOND = timedelta(seconds=1)
 
@@ -124,6 +143,51 @@ def _lifted_restriction(moment):
     )
 
 
+def _member_request(**changes):
+    request = requests.create(kind=DataRequest.Kind.ACCESS, user=UserFactory())
+    DataRequest.objects.filter(pk=request.pk).update(**changes)
+    return request
+
+
+def _unconfirmed_request(moment):
+    request = requests.create(kind=DataRequest.Kind.ACCESS, email="visitor@example.net")
+    DataRequest.objects.filter(pk=request.pk).update(received=moment)
+    return request
+
+
+def _closed_request(moment):
+    return _member_request(status=DataRequest.Status.COMPLETED, closed=moment)
+
+
+def _closed_request_event(moment):
+    return _closed_request(moment).events.first()
+
+
+def _data_export(moment):
+    request = _member_request()
+    return DataExport.objects.create(request=request, user=request.user, created=moment)
+
+
+def _lead(moment):
+    return Lead.objects.create(
+        resource=ResourceFactory(), name="Sam Lead", email="sam@example.net", created=moment
+    )
+
+
+def _disclosure(moment):
+    return Disclosure.objects.create(sponsor=SponsorFactory(), people=1, created=moment)
+
+
+def _closed_feedback(moment):
+    return FeedbackFactory(status=Feedback.Status.CLOSED, closed_at=moment)
+
+
+def _published_feedback(moment):
+    feedback = FeedbackFactory(for_publication=True, published_text="Remember filters.")
+    Feedback.objects.filter(pk=feedback.pk).update(published_at=moment)
+    return feedback
+
+
 MAKERS = {
     "superseded-consents": _superseded_consent,
     "sessions": _session,
@@ -138,6 +202,15 @@ MAKERS = {
     "resolved-reports": _resolved_report,
     "moderation-log": _moderation_action,
     "lifted-processing-restrictions": _lifted_restriction,
+    "unconfirmed-data-requests": _unconfirmed_request,
+    "closed-data-requests": _closed_request,
+    "closed-data-request-events": _closed_request_event,
+    "data-exports": _data_export,
+    "sponsor-leads-without-consent": _lead,
+    "sponsor-leads": _lead,
+    "sponsor-disclosures": _disclosure,
+    "feedback": _closed_feedback,
+    "published-feedback": _published_feedback,
 }
 RULES = registry.retention_rules()
 
@@ -180,5 +253,8 @@ def test_the_rule_acts_one_second_after_the_period_ends(rule, mailoutbox):
     if rule.action == Retention.DELETE:
         assert after is None
     else:
-        assert all(after[field] == value for field, value in rule.changes.items())
+        fields = type(row)._meta
+        assert all(
+            after[fields.get_field(name).attname] == value for name, value in rule.changes.items()
+        )
     assert not rule.expired_at(expiry + SECOND).filter(pk=row.pk).exists()
