@@ -63,12 +63,11 @@ def site(live_server, settings):
     importlib.import_module("privacy.migrations.0006_cookie_groups").load(apps, None)
     from cookie_consent.models import Cookie, CookieGroup
 
-    cookie = Cookie.objects.create(
+    Cookie.objects.create(  # as staff declare the cookie of the service they configure
         cookiegroup=CookieGroup.objects.get(varname="analytics"),
         name=ANALYTICS_COOKIE,
         description="Set by the analytics service to count visits.",
     )
-    cookie.refresh_from_db()
     settings.ANALYTICS_SCRIPT_URL = ANALYTICS_URL
     settings.SOCIAL_SHARE_SCRIPT_URL = SOCIAL_URL
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
