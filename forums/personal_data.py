@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from privacy.registry import Declaration, Erasure, LegalBasis, Retention, register
@@ -70,7 +71,7 @@ register(
                 expired=_inactive,
                 description=(
                     "Accounts with no sign-in for this long. The member is warned by email "
-                    "first and has RETENTION_INACTIVE_WARNING_DAYS days to sign in."
+                    f"first and has {settings.RETENTION_INACTIVE_WARNING_DAYS} days to sign in."
                 ),
             ),
         ],

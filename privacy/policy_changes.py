@@ -41,7 +41,7 @@ def history() -> list[dict]:
         entries, previous = [], None
         for version in group:
             changes = diff(previous.body, version.body) if previous else None
-            entries.append({"version": version, "changes": changes})
+            entries.append({"version": version, "previous": previous, "changes": changes})
             previous = version
         documents.append(
             {"kind": kind, "label": previous.get_kind_display(), "entries": entries[::-1]}
