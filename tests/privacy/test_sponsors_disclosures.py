@@ -238,3 +238,20 @@ def test_retention_deletes_every_lead_after_the_longer_period(sponsor, leads):
     assert not rule.expired_at(timezone.now()).exists()
     Lead.objects.update(created=timezone.now() - timedelta(days=800))
     assert rule.apply(rule.expired_at(timezone.now())) == 3
+
+
+def test_the_my_data_page_lists_the_members_disclosures(client, staff_client, sponsor, leads):
+    download(staff_client, sponsor)
+    client.force_login(leads)
+    html = client.get("/privacy/my-data/").content.decode()
+    assert "Sponsors that received your details" in html
+    assert "Northwind Analytics" in html and "Main channel?" in html
+
+
+def test_the_erasure_page_names_each_sponsor_to_contact(client, staff_client, sponsor, leads):
+    client.force_login(leads)
+    assert "Northwind" not in client.get("/privacy/my-data/erase/").content.decode()
+    download(staff_client, sponsor)
+    html = client.get("/privacy/my-data/erase/").content.decode()
+    assert "contact each of them" in html
+    assert "Northwind Analytics" in html and "https://sponsor.example/privacy" in html
