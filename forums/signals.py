@@ -1,9 +1,10 @@
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .adapters import client_ip
-from .models import Category, Post, SignIn, Topic
+from .models import Category, Post, SignIn, Topic, User
+from .pagecache import forum_changed
 from .posting import recount_category, recount_topic
 
 
@@ -33,3 +34,8 @@ def recount_after_topic_delete(sender, instance, **kwargs):
     category = Category.objects.filter(pk=instance.category_id).first()
     if category is not None:
         recount_category(category)
+
+
+for model in (Category, Topic, Post, User):
+    post_save.connect(forum_changed, sender=model, dispatch_uid=f"forums.changed.save.{model}")
+    post_delete.connect(forum_changed, sender=model, dispatch_uid=f"forums.changed.del.{model}")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from privacy import cookies
 
-from . import moderation, notifications, search
+from . import moderation, notifications, pagecache, search
 from .adapters import client_ip
 from .forms import (
     NotificationsForm,
@@ -46,7 +46,15 @@ def home(request):
         .select_related("category")
         .order_by("-last_activity")[:LATEST_TOPICS]
     )
-    return render(request, "home.html", {"categories": categories, "latest_topics": latest})
+    return render(
+        request,
+        "home.html",
+        {
+            "categories": categories,
+            "latest_topics": latest,
+            "cache_generation": pagecache.for_visitor(request),
+        },
+    )
 
 
 def category_detail(request, slug):
@@ -54,9 +62,10 @@ def category_detail(request, slug):
         Category.objects.visible_to(request.user).select_related("parent"), slug=slug
     )
     topics = Topic.objects.visible_to(request.user).filter(category=category).for_listing()
-    page = Paginator(topics.order_by("-pinned", "-last_activity"), TOPICS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(topics.order_by("-pinned", "-last_activity"), TOPICS_PER_PAGE)
+    if not can_moderate(request.user):
+        paginator.count = category.topic_count  # kept on the row: no COUNT(*) per page view
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "forums/category.html",
@@ -65,6 +74,7 @@ def category_detail(request, slug):
             "page": page,
             "subcategories": category.children.visible_to(request.user),
             "can_start_topic": may_start_topic(request.user, category),
+            "cache_generation": pagecache.for_visitor(request),
         },
     )
 
@@ -166,6 +176,7 @@ def topic_detail(request, pk, slug):
             "form": form,
             "can_moderate": moderator,
             "moderation_form": TopicModerationForm() if moderator else None,
+            "cache_generation": pagecache.for_visitor(request),
         },
         status=400 if request.method == "POST" else 200,
     )

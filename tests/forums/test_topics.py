@@ -2,6 +2,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.test import Client
 from django.urls import reverse
 
 from forums.models import Category, Post, Topic
@@ -46,7 +47,8 @@ def test_category_page_is_paginated_and_a_stale_page_shows_the_last(client):
     assert "Page 1 of 2" in client.get(category.get_absolute_url() + "?page=abc").content.decode()
 
 
-def test_missing_category_topic_post_and_member_are_404(client, user_client):
+def test_missing_category_topic_post_and_member_are_404(user_client):
+    client = Client()  # a visitor
     assert client.get("/c/no-such-thing/").status_code == 404
     assert client.get("/t/999/nothing/").status_code == 404
     assert client.get("/u/nobody/").status_code == 404
@@ -224,3 +226,18 @@ def test_state_changes_need_post(user_client, moderator_client):
         == 405
     )
     assert moderator_client.get(reverse("post_moderate", args=[post.pk])).status_code == 405
+
+
+def test_visitors_pages_are_cached_until_the_forum_changes(
+    user_client, django_capture_on_commit_callbacks
+):
+    client = Client()  # a visitor, beside the signed-in member
+    topic = TopicFactory(source="Original words")
+    assert "Original words" in client.get(topic.get_absolute_url()).content.decode()
+    Post.objects.filter(topic=topic).update(html="<p>Changed behind the cache</p>")
+    assert "Original words" in client.get(topic.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        user_client.post(topic.get_absolute_url(), {"source": "Fresh news"})
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "Fresh news" in page and "Changed behind the cache" in page
+    assert "1 reply" in client.get(topic.category.get_absolute_url()).content.decode()

@@ -1,0 +1,34 @@
+"""What visitors (not signed in) see of the forum pages is the same for all of them, so the
+rendered lists and posts are cached under a generation number that any change to the forum bumps
+(after its transaction commits). Members always get freshly rendered pages."""
+
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "forums:generation"
+TIMEOUT = 300  # also bounds staleness from changes made with QuerySet.update()
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.add(GENERATION_KEY, 1, timeout=None)
+
+
+def forum_changed(**kwargs) -> None:
+    """Signal receiver and plain call: visitors see the change once it is committed."""
+    transaction.on_commit(_bump)
+
+
+def for_visitor(request) -> int | None:
+    """The cache generation for a visitor's page, None for members (never cached)."""
+    return None if request.user.is_authenticated else generation()
