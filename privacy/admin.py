@@ -42,6 +42,22 @@ from .models import (
 )
 
 
+class StaffConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["user", "email", "purpose", "granted", "text", "policy"]
+        help_texts = {
+            "purpose": "terms, privacy_policy, newsletter, or sponsor:<id>.",
+            "text": "The wording the person's request refers to.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("user") and not cleaned.get("email"):
+            raise forms.ValidationError("Choose the member, or give the visitor's email address.")
+        return cleaned
+
+
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ["kind", "version", "effective_date", "material", "created", "notified_at"]
@@ -68,16 +84,21 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
-    """The ledger is append-only: staff read it, the application writes it."""
+    """The ledger is append-only: staff read it and may add a row on a person's written
+    request (for example a withdrawal sent by letter); nobody changes or deletes one."""
 
     list_display = ["created", "user", "email", "purpose", "granted", "source", "text", "policy"]
     list_filter = ["purpose", "granted", "source"]
     search_fields = ["user__username", "email"]
     list_select_related = ["user", "text", "policy"]
     date_hierarchy = "created"
+    form = StaffConsentForm
+    autocomplete_fields = ["user"]
 
-    def has_add_permission(self, request):
-        return False
+    def save_model(self, request, obj, form, change):
+        obj.source = Consent.Source.STAFF
+        obj.email = "" if obj.user else consent.normalise_email(obj.email)
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -136,6 +136,19 @@ def start_sending(newsletter: Newsletter) -> bool:
     return bool(started)
 
 
+def sweep() -> int:
+    """Queue again every newsletter still sending (its task may have been lost); sending is
+    resumable and two tasks for one newsletter claim different rows, so this is always safe."""
+    from .tasks import send_newsletter
+
+    ids = list(
+        Newsletter.objects.filter(status=Newsletter.Status.SENDING).values_list("pk", flat=True)
+    )
+    for newsletter_id in ids:
+        send_newsletter.delay(newsletter_id)
+    return len(ids)
+
+
 def send(newsletter_id: int, *, batch_size: int = BATCH_SIZE) -> int:
     """Send (or resume sending) a newsletter; return how many emails went out this time."""
     newsletter = Newsletter.objects.get(pk=newsletter_id)

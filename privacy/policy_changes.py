@@ -68,6 +68,18 @@ def start_notifying(policy: PolicyVersion) -> None:
         notify_policy_change.delay_on_commit(policy.pk)
 
 
+def sweep() -> int:
+    """Queue again the emails of every material change not fully announced (a lost task)."""
+    from .tasks import notify_policy_change
+
+    ids = list(
+        PolicyVersion.objects.filter(material=True, notified_at=None).values_list("pk", flat=True)
+    )
+    for policy_id in ids:
+        notify_policy_change.delay(policy_id)
+    return len(ids)
+
+
 def notify(policy_id: int, *, batch_size: int = BATCH_SIZE) -> int:
     """Email every active member about a material change, in batches of members in id order.
 

@@ -35,6 +35,12 @@ def notify_policy_change(policy_id: int) -> None:
     policy_changes.notify(policy_id)
 
 
+@shared_task(name="privacy.resume_sending")
+def resume_sending() -> int:
+    """Re-send newsletters and policy-change emails whose task was lost (the rows are the truth)."""
+    return newsletter.sweep() + policy_changes.sweep()
+
+
 @shared_task(name="privacy.build_data_export")
 def build_data_export(export_id: int) -> None:
     requests.build_export(export_id)

@@ -1,9 +1,10 @@
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from privacy import consent
 from privacy.models import Consent
 
-from ..factories import UserFactory
+from ..factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,19 @@ def test_preferences_page_switches_reply_notifications(client):
 def test_preferences_page_needs_a_login(client):
     response = client.get("/privacy/preferences/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_staff_record_a_withdrawal_on_a_written_request_and_cannot_edit_rows(client):
+    staff, member = StaffFactory(), UserFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    row = record(True, user=member)
+    data = {"user": member.pk, "purpose": "newsletter", "text": newsletter_text().pk}
+    response = client.post("/admin/privacy/consent/add/", data)
+    assert response.status_code == 302
+    latest = consent.latest(consent.NEWSLETTER, user=member)
+    assert (latest.granted, latest.source) == (False, Consent.Source.STAFF)
+    refused = client.post("/admin/privacy/consent/add/", {**data, "user": ""})
+    assert b"Choose the member, or give the visitor" in refused.content
+    assert client.post(f"/admin/privacy/consent/{row.pk}/change/", data).status_code == 403
+    assert client.post(f"/admin/privacy/consent/{row.pk}/delete/").status_code == 403
