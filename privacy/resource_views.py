@@ -4,13 +4,16 @@ import os
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.validators import RegexValidator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from . import cookies, sponsors
-from .models import Lead, Resource, SponsorQuestion
+from .models import Lead, Resource, Sponsor, SponsorQuestion
 
 ANSWER_MAX_LENGTH = 500
 YES_NO = [("", "Choose…"), ("Yes", "Yes"), ("No", "No")]
@@ -20,16 +23,17 @@ class ResourceForm(forms.Form):
     """Who is asking for the resource, the sponsor's questions, and the sponsor consent box."""
 
     name = forms.CharField(max_length=120)
-    company = forms.CharField(max_length=120, required=False)
-    job_title = forms.CharField(max_length=120, required=False)
+    company = forms.CharField(max_length=120, required=False, label="Company (optional)")
+    job_title = forms.CharField(max_length=120, required=False, label="Job title (optional)")
     phone = forms.CharField(
         max_length=40,
         required=False,
+        label="Phone (optional)",
         validators=[RegexValidator(r"^\+?[0-9 ()./-]{6,40}$", "Enter a phone number.")],
     )
     email = forms.EmailField(max_length=254)
     agents = forms.ChoiceField(
-        label="Number of agents", choices=[("", "Choose…"), *Lead.AGENTS], required=False
+        label="Number of agents (optional)", choices=[("", "Choose…"), *Lead.AGENTS], required=False
     )
 
     def __init__(self, *args, resource: Resource, **kwargs):
@@ -43,18 +47,16 @@ class ResourceForm(forms.Form):
 
     @staticmethod
     def question_field(question: SponsorQuestion) -> forms.Field:
+        label = question.text if question.required else f"{question.text} (optional)"
+        if question.kind == SponsorQuestion.Kind.TEXT:
+            return forms.CharField(
+                label=label, max_length=ANSWER_MAX_LENGTH, required=question.required
+            )
         if question.kind == SponsorQuestion.Kind.CHOICE:
             choices = [("", "Choose…"), *((o, o) for o in question.option_list)]
-            return forms.ChoiceField(
-                label=question.text, choices=choices, required=question.required
-            )
-        if question.kind == SponsorQuestion.Kind.YES_NO:
-            return forms.ChoiceField(
-                label=question.text, choices=YES_NO, required=question.required
-            )
-        return forms.CharField(
-            label=question.text, max_length=ANSWER_MAX_LENGTH, required=question.required
-        )
+        else:
+            choices = YES_NO
+        return forms.ChoiceField(label=label, choices=choices, required=question.required)
 
     def about_you(self) -> list[forms.BoundField]:
         return [self[field] for field, _ in sponsors.LEAD_FIELDS]
@@ -121,6 +123,16 @@ def resource_detail(request, slug: str):
     return render(
         request, "privacy/resource_detail.html", {"resource": resource, "form": form}, status=status
     )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    """A member withdraws their permission to pass their details to one sponsor (P14)."""
+    sponsor = get_object_or_404(Sponsor, pk=pk)
+    if sponsors.withdraw(sponsor, request.user):
+        messages.success(request, f"We will no longer pass your details to {sponsor.name}.")
+    return redirect("privacy:my_data")
 
 
 def _resource_for_token(slug: str, token: str) -> Resource | None:

@@ -29,10 +29,14 @@ from .models import (
     SponsorQuestion,
 )
 
-CONSENT_WORDING = (
-    "Pass the details above to {sponsor}, and to nobody else, so that {sponsor} can contact me "
-    "about its products and services. I can withdraw this at any time."
-)
+# The wordings shown, each naming the sponsor: asking on the form, and withdrawing.
+WORDINGS = {
+    "": (
+        "Pass the details above to {sponsor}, and to nobody else, so that {sponsor} can contact "
+        "me about its products and services. I can withdraw this at any time."
+    ),
+    "-withdraw": "Stop passing my details to {sponsor}.",
+}
 ACCESS_SALT = "privacy.sponsored-resource"
 
 # The columns a sponsor receives, in order: (Lead field, heading).
@@ -50,10 +54,11 @@ def purpose(sponsor: Sponsor) -> str:
     return consent.sponsor_purpose(str(sponsor.pk))
 
 
-def consent_text(sponsor: Sponsor) -> ConsentText:
-    """The wording that names this sponsor; a new version when the wording (or name) changes."""
-    key = f"sponsor-{sponsor.pk}"
-    wording = CONSENT_WORDING.format(sponsor=sponsor.name)
+def consent_text(sponsor: Sponsor, action: str = "") -> ConsentText:
+    """The wording that names this sponsor (`action` "-withdraw" for withdrawing); a new
+    version whenever the wording, or the sponsor's name, changes."""
+    key = f"sponsor-{sponsor.pk}{action}"
+    wording = WORDINGS[action].format(sponsor=sponsor.name)
     text = consent.current_text(key)
     if text is None or text.wording != wording:
         version = text.version + 1 if text else 1
@@ -61,6 +66,32 @@ def consent_text(sponsor: Sponsor) -> ConsentText:
             key=key, version=version, defaults={"wording": wording}
         )
     return text
+
+
+def allowed_by(user) -> list[Sponsor]:
+    """The sponsors a member lets us pass their details to now."""
+    grants = Consent.objects.filter(user=user, purpose__startswith=consent.sponsor_purpose(""))
+    ids = [
+        row.purpose.removeprefix(consent.sponsor_purpose(""))
+        for row in grants.current().filter(granted=True)
+    ]
+    return list(Sponsor.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
+
+
+def withdraw(sponsor: Sponsor, user) -> bool:
+    """A member stops us passing their details to a sponsor (P14); False if they had not
+    allowed it. Details already sent stay with the sponsor: its privacy notice says how to
+    ask it to delete them."""
+    if not consent.has_consent(purpose(sponsor), user=user):
+        return False
+    consent.record(
+        purpose=purpose(sponsor),
+        granted=False,
+        source=Consent.Source.PREFERENCES,
+        text=consent_text(sponsor, "-withdraw"),
+        user=user,
+    )
+    return True
 
 
 @transaction.atomic
@@ -238,7 +269,9 @@ def seed_demo() -> None:
             "kind": Resource.Kind.WEBINAR,
             "title": "Forecasting for hybrid teams",
             "summary": "A one-hour webinar on forecasting and scheduling home and office agents.",
-            "starts": timezone.now() + timedelta(days=21),
+            "starts": (timezone.now() + timedelta(days=21)).replace(
+                hour=14, minute=0, second=0, microsecond=0
+            ),
             "joining_details": "Join at https://northwind.example/webinar (passcode 2026).",
             "published": True,
         },

@@ -1,7 +1,7 @@
 """Sponsor disclosures on a member's privacy pages: ``{% load sponsors %}``.
 
 ``{% member_disclosures user %}`` lists which sponsors received the member's details, when and
-which fields (P8); ``{% sponsor_contacts user %}`` tells a member asking for erasure which sponsors
+which fields (P8), and those they allow now, each with a button to withdraw; ``{% sponsor_contacts user %}`` tells a member asking for erasure which sponsors
 hold a copy, with each one's privacy notice.
 """
 
@@ -12,9 +12,13 @@ from privacy import sponsors
 register = template.Library()
 
 
-@register.inclusion_tag("privacy/includes/disclosures.html")
-def member_disclosures(user):
-    return {"disclosures": sponsors.disclosures_of(user)}
+@register.inclusion_tag("privacy/includes/disclosures.html", takes_context=True)
+def member_disclosures(context, user):
+    return {
+        "disclosures": sponsors.disclosures_of(user),
+        "allowed": sponsors.allowed_by(user),
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("privacy/includes/sponsor_contacts.html")

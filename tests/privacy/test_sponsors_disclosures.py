@@ -255,3 +255,26 @@ def test_the_erasure_page_names_each_sponsor_to_contact(client, staff_client, sp
     html = client.get("/privacy/my-data/erase/").content.decode()
     assert "contact each of them" in html
     assert "Northwind Analytics" in html and "https://sponsor.example/privacy" in html
+
+
+def test_a_member_withdraws_permission_from_the_my_data_page(client, staff_client, sponsor, leads):
+    client.force_login(leads)
+    html = client.get("/privacy/my-data/").content.decode()
+    assert "Sponsors you allow to receive your details" in html
+    response = client.post(f"/resources/sponsors/{sponsor.pk}/withdraw/")
+    assert response.status_code == 302 and response.url == "/privacy/my-data/"
+    row = Consent.objects.filter(user=leads).latest("id")
+    assert (row.granted, row.source, row.purpose) == (False, "preferences", f"sponsor:{sponsor.pk}")
+    assert row.text.wording == "Stop passing my details to Northwind Analytics."
+    assert "Sponsors you allow" not in client.get("/privacy/my-data/").content.decode()
+    assert [row[2] for row in download(staff_client, sponsor)[1:]] == ["Ben"]
+    client.post(f"/resources/sponsors/{sponsor.pk}/withdraw/")  # again: nothing to record
+    assert Consent.objects.filter(user=leads).count() == 2
+
+
+def test_withdrawing_needs_a_signed_in_member_and_a_post(client, sponsor):
+    assert client.post(f"/resources/sponsors/{sponsor.pk}/withdraw/").status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(f"/resources/sponsors/{sponsor.pk}/withdraw/").status_code == 405
+    assert client.post("/resources/sponsors/999999/withdraw/").status_code == 404
+    assert not Consent.objects.exists()
