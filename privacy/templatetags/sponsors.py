@@ -1,8 +1,9 @@
 """Sponsor disclosures on a member's privacy pages: ``{% load sponsors %}``.
 
 ``{% member_disclosures user %}`` lists which sponsors received the member's details, when and
-which fields (P8), and those they allow now, each with a button to withdraw; ``{% sponsor_contacts user %}`` tells a member asking for erasure which sponsors
-hold a copy, with each one's privacy notice.
+which fields (P8), and those they allow now, each with a button to withdraw.
+``{% sponsor_contacts user %}`` tells a member asking for erasure which sponsors hold a copy,
+with each one's privacy notice.
 """
 
 from django import template
