@@ -224,7 +224,14 @@ class NewsletterAdmin(admin.ModelAdmin):
     def text_preview(self, obj):
         if obj.pk is None:
             return "Save to see a preview."
-        return format_html("<pre>{}</pre>", newsletter.render(obj)["text"])
+        text = newsletter.render(obj)["text"].replace(
+            newsletter.UNSUBSCRIBE_PLACEHOLDER, "(each recipient's own unsubscribe link)"
+        )
+        return format_html("<pre>{}</pre>", text)
+
+    def get_urls(self):
+        send = self.admin_site.admin_view(self.send_view)
+        return [path("<int:pk>/send/", send, name="privacy_newsletter_send"), *super().get_urls()]
 
     def response_change(self, request, obj):
         if "_send_test" in request.POST:
@@ -232,14 +239,32 @@ class NewsletterAdmin(admin.ModelAdmin):
             self.message_user(request, f"A test copy is on its way to {request.user.email}.")
             return HttpResponseRedirect(request.path)
         if "_send" in request.POST:
-            if newsletter.start_sending(obj):
+            return HttpResponseRedirect(f"../../{obj.pk}/send/")
+        return super().response_change(request, obj)
+
+    def send_view(self, request, pk: int):
+        """Confirm, then queue the newsletter; a second click finds it no longer a draft."""
+        item = get_object_or_404(Newsletter, pk=pk)
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        change_url = f"../../{item.pk}/change/"
+        if request.method == "POST":
+            if newsletter.start_sending(item):
                 self.message_user(request, "The newsletter is being sent in batches.")
             else:
                 self.message_user(
                     request, "This newsletter was already sent or is being sent.", "warning"
                 )
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Send the newsletter?",
+            "opts": self.model._meta,
+            "original": item,
+            "subscribers": consent.granted(consent.NEWSLETTER).count(),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/privacy/newsletter/send.html", context)
 
 
 @admin.register(NewsletterDelivery)

@@ -288,10 +288,15 @@ def test_staff_send_a_test_and_then_the_newsletter_from_admin(client, mailoutbox
     client.post(url, {**form, "_send_test": "1"})
     assert [m.to[0] for m in mailoutbox] == [staff.email]
     assert mailoutbox[0].subject == "[Test] November news"
-    client.post(url, {**form, "_send": "1"})
+    confirm = client.post(url, {**form, "_send": "1"}, follow=True)
+    assert b"1 person consents" in confirm.content
+    item.refresh_from_db()
+    assert item.status == Newsletter.Status.DRAFT  # nothing is sent without confirming
+    send_url = f"/admin/privacy/newsletter/{item.pk}/send/"
+    client.post(send_url)
     item.refresh_from_db()
     assert item.status == Newsletter.Status.SENDING
-    response = client.post(url, {**form, "_send": "1"}, follow=True)
+    response = client.post(send_url, follow=True)  # the second click of a double click
     assert b"already sent or is being sent" in response.content
 
 
