@@ -468,10 +468,14 @@ class LeadAdmin(ReadOnlyAdmin):
 
 class DisclosedLeadInline(admin.TabularInline):
     model = DisclosedLead
-    fields = ["lead", "email", "consent", "fields"]
+    fields = ["lead", "email", "consent", "fields_sent"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description="Fields sent")
+    def fields_sent(self, obj):
+        return ", ".join(obj.fields)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -504,7 +508,7 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created"
     fieldsets = [
-        (None, {"fields": ["kind", "created", "user", "name", "email", "message"]}),
+        (None, {"fields": ["kind", "created", "user", "name", "answer_to", "message"]}),
         ("Handling", {"fields": ["status", "closed_at", "staff_notes"]}),
         (
             "Publication",
@@ -528,11 +532,17 @@ class FeedbackAdmin(admin.ModelAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["kind", "created", "user", "name", "email", "message", "closed_at"]
+        fields = ["kind", "created", "user", "name", "answer_to", "message", "closed_at"]
         fields += ["sender_notified_at", "published_at"]
         if obj and obj.published_at:  # untick to edit: a changed text is a new notice
             fields.append("published_text")
         return fields
+
+    @admin.display(description="Answer to")
+    def answer_to(self, obj):
+        if not obj.reply_to:
+            return "-"
+        return format_html('<a href="mailto:{0}">{0}</a>', obj.reply_to)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

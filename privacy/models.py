@@ -707,7 +707,8 @@ class Disclosure(models.Model):
         ordering = ["-created", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.people} people to {self.sponsor} ({self.created:%Y-%m-%d %H:%M})"
+        people = "1 person" if self.people == 1 else f"{self.people} people"
+        return f"{people} to {self.sponsor} ({self.created:%Y-%m-%d %H:%M})"
 
 
 class DisclosedLeadQuerySet(models.QuerySet):
@@ -738,7 +739,7 @@ class DisclosedLead(models.Model):
         indexes = [models.Index(fields=["email"])]
 
     def __str__(self) -> str:
-        return f"Lead {self.lead_id} in {self.disclosure}"
+        return f"Disclosed lead {self.pk}"
 
 
 # Feedback (P16)

@@ -86,3 +86,4 @@ def test_feedback_can_be_read_but_not_added_by_staff(staff_client):
     assert staff_client.get("/admin/privacy/feedback/add/").status_code == 403
     html = staff_client.get(f"/admin/privacy/feedback/{item.pk}/change/").content.decode()
     assert "Please add dark mode." in html
+    assert f'href="mailto:{item.email}"' in html  # staff answer from their own mail program
