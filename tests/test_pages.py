@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
