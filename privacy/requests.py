@@ -364,7 +364,11 @@ def send_digest(today: date | None = None) -> int:
 
 def _locked(request: DataRequest) -> DataRequest:
     """The row locked for the rest of the transaction, so two staff cannot race."""
-    return DataRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
+    return (
+        DataRequest.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=request.pk)
+    )
 
 
 def _require_pending(request: DataRequest) -> None:
