@@ -181,6 +181,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # The site's own forms open to visitors use the same limiter (allauth.core.ratelimit).
+    "feedback": "10/h/ip",
+    "resource_signup": "30/h/ip",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -1,5 +1,6 @@
 """Feedback and support requests from members and visitors, and the published ones (P16)."""
 
+from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -29,6 +30,8 @@ class FeedbackForm(forms.Form):
 def send(request):
     user = request.user if request.user.is_authenticated else None
     if request.method == "POST":
+        if limited := ratelimit.consume_or_429(request, action="feedback"):
+            return limited
         form = FeedbackForm(request.POST, user=user)
         if form.is_valid():
             feedback.receive(user=user, **form.cleaned_data)

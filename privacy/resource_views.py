@@ -2,6 +2,7 @@
 
 import os
 
+from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -96,6 +97,8 @@ def _initial(request) -> dict:
 def resource_detail(request, slug: str):
     resource = get_object_or_404(Resource.objects.published(), slug=slug)
     if request.method == "POST":
+        if limited := ratelimit.consume_or_429(request, action="resource_signup"):
+            return limited
         form = ResourceForm(request.POST, resource=resource)
         if form.is_valid():
             user = request.user if request.user.is_authenticated else None

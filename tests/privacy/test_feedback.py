@@ -192,3 +192,10 @@ def test_a_member_erased_leaves_other_members_feedback_alone():
     FeedbackFactory(user=theirs, email="")
     registry.erase(mine, keep_posts=True)
     assert Feedback.objects.filter(user=theirs).count() == 1
+
+
+def test_a_flood_of_feedback_from_one_address_is_refused(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "feedback": "2/h/ip"}
+    data = {"kind": "feedback", "message": "Hi", "email": "sam@example.net"}
+    assert [client.post("/feedback/", data).status_code for _ in range(3)] == [302, 302, 429]
+    assert Feedback.objects.count() == 2

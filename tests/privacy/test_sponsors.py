@@ -236,3 +236,10 @@ def test_disclosures_include_renders_for_a_member_with_none(user):
         Context({"user": user})
     )
     assert "not passed your details to any sponsor" in html
+
+
+def test_a_flood_of_sign_ups_from_one_address_is_refused(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "resource_signup": "2/h/ip"}
+    resource = ResourceFactory()
+    assert [sign_up(client, resource).status_code for _ in range(3)] == [302, 302, 429]
+    assert Lead.objects.count() == 2
