@@ -93,7 +93,7 @@ def seed(scale: float) -> None:
             SELECT '!', false, 'bench' || i, false, true, now() - i * interval '1 hour',
                 'bench' || i || '@example.org', 'Bench Member ' || i, 'Team leader',
                 'Bench Ltd', 'Leeds', 'I run a team of twelve agents.', true
-            FROM generate_series(1, {members}) AS i""",
+            FROM generate_series(1::bigint, {members}) AS i""",
         ),
         (
             "categories",
@@ -112,7 +112,7 @@ def seed(scale: float) -> None:
                 'topic-' || i, 1 + (i * 7919) % {members},
                 now() - interval '400 days' + i * interval '1 minute', now(),
                 i % 500 = 0, false, false, 0, 0
-            FROM generate_series(1, {topics}) AS i""",
+            FROM generate_series(1::bigint, {topics}) AS i""",
         ),
         (
             "the 5,000-post topic",
@@ -122,7 +122,7 @@ def seed(scale: float) -> None:
                 now() - interval '300 days' + i * interval '1 minute', false
             FROM (SELECT i, 'Long thread reply ' || i || ': ' || ({words})[1 + i % {n_words}]
                     || ' ' || ({words})[1 + (i * 3) % {n_words}] AS s
-                  FROM generate_series(1, {BIG_TOPIC_POSTS}) AS i) AS g""",
+                  FROM generate_series(1::bigint, {BIG_TOPIC_POSTS}) AS i) AS g""",
         ),
         (
             "posts",
@@ -138,7 +138,7 @@ def seed(scale: float) -> None:
                     || ({words})[1 + (i * 31) % {n_words}] || ' matter most. '
                     || CASE WHEN i % 1000 = 0 THEN 'zebra ' ELSE '' END
                     || 'Post ' || i || '.' AS s
-                  FROM generate_series(0, {regular} - 1) AS i) AS g""",
+                  FROM generate_series(0::bigint, {regular} - 1) AS i) AS g""",
         ),
         (
             "search vectors",

@@ -150,6 +150,10 @@ class SearchForm(forms.Form):
 
 
 class NotificationsForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # the label is a sentence beside a checkbox
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = User
         fields = ["notify_replies"]

@@ -24,7 +24,8 @@ def test_search_finds_posts_with_highlighted_snippets(client):
 def test_search_snippets_cannot_inject_markup(client):
     PostFactory(source="forecast <script>alert(1)</script>")
     html = client.get("/search/", {"q": "forecast"}).content.decode()
-    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "alert(1)" in html  # shown as text (escaped, or without the tag on PostgreSQL)
 
 
 def test_hidden_posts_hidden_topics_and_staff_categories_never_appear(client, moderator_client):
