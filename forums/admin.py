@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 
@@ -62,6 +64,12 @@ class CategoryAdmin(admin.ModelAdmin):
     readonly_fields = ["topic_count", "post_count"]
 
 
+class TopicActionForm(helpers.ActionForm):
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, label="Move to", empty_label="(category)"
+    )
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = [
@@ -82,10 +90,23 @@ class TopicAdmin(admin.ModelAdmin):
     # State changes go through the actions, which log them (P7); only the title is edited here.
     fields = ["title", "category", "author", "created", "pinned", "locked", "hidden", "reply_count"]
     readonly_fields = ["category", "author", "created", "pinned", "locked", "hidden", "reply_count"]
+    action_form = TopicActionForm
     actions = [
         _moderation_action(action, ModerationAction.Action(action).label)
         for action in moderation.TOPIC_ACTIONS
-    ]
+    ] + ["move_topics"]
+
+    @admin.action(
+        description="Move to the category chosen beside the action", permissions=["change"]
+    )
+    def move_topics(self, request, queryset):
+        category = Category.objects.filter(pk=request.POST.get("category") or None).first()
+        if category is None:
+            self.message_user(request, "Choose the category to move to.", messages.ERROR)
+            return
+        for topic in queryset.select_related("category"):
+            moderation.move_topic(topic, category, moderator=request.user, reason="From the admin")
+        self.message_user(request, f"Moved to {category}: {queryset.count()} topic(s).")
 
     def has_add_permission(self, request):
         return False

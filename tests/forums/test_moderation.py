@@ -178,3 +178,18 @@ def test_admin_lists_for_staff_render(staff_client):
     moderation.set_post_hidden(post, True, moderator=StaffFactory(), reason="spam")
     for name in ("category", "topic", "post", "report", "moderationaction"):
         assert staff_client.get(reverse(f"admin:forums_{name}_changelist")).status_code == 200
+
+
+def test_admin_moves_topics_to_the_chosen_category(staff_client):
+    topic = TopicFactory()
+    target = CategoryFactory()
+    changelist = reverse("admin:forums_topic_changelist")
+    staff_client.post(changelist, {"action": "move_topics", "_selected_action": [topic.pk]})
+    topic.refresh_from_db()
+    assert topic.category_id != target.pk
+    staff_client.post(
+        changelist,
+        {"action": "move_topics", "_selected_action": [topic.pk], "category": target.pk},
+    )
+    topic.refresh_from_db()
+    assert topic.category == target and ModerationAction.objects.get().action == "move"
