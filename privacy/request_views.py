@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import requests
+from . import cookies, requests
 from .models import DataExport, DataRequest
 from .request_forms import ErasureForm, MemberRequestForm, VisitorRequestForm
 
@@ -116,9 +116,11 @@ def new_request(request):
             cache.add(key, 0, timeout=24 * 3600)
             if cache.incr(key) <= CONFIRMATIONS_PER_DAY:
                 requests.create(**form.cleaned_data)
-            return render(request, "privacy/request_check_inbox.html", {"email": email})
+            response = render(request, "privacy/request_check_inbox.html", {"email": email})
+            cookies.remember_contact(request, response, email=email)  # only with consent (P22)
+            return response
     else:
-        form = VisitorRequestForm()
+        form = VisitorRequestForm(initial=cookies.remembered_contact(request))
     status = 400 if form.errors else 200
     return render(request, "privacy/request_new.html", {"form": form}, status=status)
 

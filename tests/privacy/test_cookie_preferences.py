@@ -121,3 +121,13 @@ def test_the_header_search_box_suggests_the_recent_searches_on_every_page(client
     search(client, "headset budgets")
     html = client.get("/privacy/").content.decode()
     assert 'list="recent-searches"' in html and '<option value="headset budgets">' in html
+
+
+def test_the_data_request_form_is_prefilled_with_the_remembered_email(client):
+    allow_preferences(client)
+    response = client.post(
+        "/privacy/requests/new/", {"email": "asker@example.org", "kind": "access", "details": ""}
+    )
+    assert response.status_code == 200 and "remembered_contact" in response.cookies
+    html = client.get("/privacy/requests/new/").content.decode()
+    assert 'value="asker@example.org"' in html
