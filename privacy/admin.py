@@ -629,7 +629,7 @@ class ExtensionForm(forms.Form):
 @admin.register(DataRequest)
 class DataRequestAdmin(admin.ModelAdmin):
     list_display = [
-        "__str__",
+        "id",
         "kind",
         "requester",
         "status",
@@ -638,6 +638,7 @@ class DataRequestAdmin(admin.ModelAdmin):
         "days_left",
         "handler",
     ]
+    list_display_links = ["id", "kind"]
     list_filter = [DueFilter, "status", "kind", "received"]
     search_fields = ["=id", "email", "user__username"]
     list_select_related = ["user", "handler"]

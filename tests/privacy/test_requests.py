@@ -9,6 +9,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -410,3 +411,10 @@ def test_admin_actions_call_the_same_functions_and_write_the_audit_trail(
     page = privacy_officer_client.get(f"{url}{request.pk}/change/").content.decode()
     assert "Identity confirmed" in page and "Fixed." in page
     assert RequestEvent.objects.count() == 4
+
+
+def test_every_page_leads_visitors_and_members_to_their_rights(user_client):
+    visitor = Client()
+    assert 'href="/privacy/requests/new/">Ask about your data' in visitor.get("/").content.decode()
+    assert 'href="/privacy/my-data/">Your data' in user_client.get("/").content.decode()
+    assert user_client.get("/privacy/requests/new/")["Location"] == "/privacy/my-data/"
