@@ -383,7 +383,10 @@ class DataRequest(models.Model):
 
     class Meta:
         ordering = ["-received"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["status", "received"]),  # the unconfirmed-requests rule
+        ]
         verbose_name = "data request"
 
     def __str__(self) -> str:
@@ -507,7 +510,8 @@ class ProcessingRestriction(models.Model):
         indexes = [
             models.Index(
                 fields=["user"], condition=Q(lifted__isnull=True), name="restriction_in_force"
-            )
+            ),
+            models.Index(fields=["lifted"]),  # the lifted-restrictions retention rule
         ]
 
     def __str__(self) -> str:
@@ -792,6 +796,7 @@ class Feedback(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name_plural = "feedback"
+        indexes = [models.Index(fields=["published_at"])]  # the published-feedback rule
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.created:%Y-%m-%d}"
