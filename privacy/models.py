@@ -889,9 +889,7 @@ class JobLock(models.Model):
     @classmethod
     def renew(cls, name: str, token: str, ttl: timedelta) -> bool:
         """Extend our lease; False if it expired and someone else took it."""
-        return bool(
-            cls.objects.filter(name=name, token=token).update(expires=timezone.now() + ttl)
-        )
+        return bool(cls.objects.filter(name=name, token=token).update(expires=timezone.now() + ttl))
 
     @classmethod
     def release(cls, name: str, token: str) -> None:
