@@ -10,11 +10,6 @@ from ..factories import FeedbackFactory, ResourceFactory, SponsorFactory, Sponso
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def resource_form(sponsor, **overrides):
     data = {
         "sponsor": sponsor.pk,

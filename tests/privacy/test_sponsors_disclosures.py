@@ -20,11 +20,6 @@ from .test_sponsors import form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def sign_up(client, resource, **overrides):
     response = client.post(resource.get_absolute_url(), form_data(**overrides))
     assert response.status_code == 302, response.context["form"].errors
