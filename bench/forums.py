@@ -203,6 +203,7 @@ def pages() -> dict[str, str]:
         "search 'zebra' (rare)": "/search/?q=zebra",
         "search 'forecast' (common)": "/search/?q=forecast",
         "search 'coaching feedback'": "/search/?q=coaching+feedback",
+        "baseline: terms page (privacy app)": "/privacy/terms/",
     }
 
 

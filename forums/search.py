@@ -1,8 +1,9 @@
 """Forum search: PostgreSQL full-text search when on PostgreSQL, a plain substring match elsewhere.
 
 On PostgreSQL each post keeps a tsvector (its topic's title, weighted A, for the first post;
-its text, weighted B) in Post.search_vector, behind a GIN index; results are ranked and come
-with highlighted snippets. SQLite (development and quick tests) uses icontains, newest first.
+its text, weighted B) in Post.search_vector, behind a GIN index; the newest 500 matches are
+ranked and the best 30 come with highlighted snippets. SQLite (development and quick tests)
+uses icontains, newest first.
 """
 
 import re
@@ -17,6 +18,7 @@ from .models import Post
 
 CONFIG = "english"
 MAX_RESULTS = 30
+CANDIDATES = 500
 # Control characters cannot come from a browser form, so they safely mark highlights in
 # text that is escaped before the <mark> tags are put in.
 _START, _STOP = "\x02", "\x03"
@@ -67,8 +69,11 @@ def search_posts(query: str, user):
     posts = Post.objects.visible_to(user).select_related("topic__category", "author")
     if uses_full_text():
         ts_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+        # Ranking every match of a common word would read them all: rank the newest
+        # CANDIDATES matches instead (found through the GIN index or the primary key).
+        candidates = posts.filter(search_vector=ts_query).order_by("-pk").values("pk")
         results = list(
-            posts.filter(search_vector=ts_query)
+            posts.filter(pk__in=candidates[:CANDIDATES])
             .annotate(
                 rank=SearchRank(F("search_vector"), ts_query),
                 headline=SearchHeadline(
