@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import cookies, sponsors
-from .models import Lead, Resource, Sponsor, SponsorQuestion
+from .models import ConsentText, Lead, Resource, Sponsor, SponsorQuestion
 
 ANSWER_MAX_LENGTH = 500
 YES_NO = [("", "Choose…"), ("Yes", "Yes"), ("No", "No")]
@@ -45,6 +45,13 @@ class ResourceForm(forms.Form):
         self.text = sponsors.consent_text(resource.sponsor)
         # Last, unticked: consent is free, and the resource is given either way (P23).
         self.fields["consent"] = forms.BooleanField(required=False, label=self.text.wording)
+        # The version of the wording this person saw, so the ledger records exactly that one.
+        self.fields["wording"] = forms.ModelChoiceField(
+            queryset=ConsentText.objects.filter(key=self.text.key),
+            initial=self.text.pk,
+            widget=forms.HiddenInput,
+            error_messages={"invalid_choice": "This form has changed: check it and send again."},
+        )
 
     @staticmethod
     def question_field(question: SponsorQuestion) -> forms.Field:
@@ -108,7 +115,7 @@ def resource_detail(request, slug: str):
                 details=form.details(),
                 answers=form.answers(),
                 consented=form.cleaned_data["consent"],
-                text=form.text,
+                text=form.cleaned_data["wording"],
             )
             token = sponsors.access_token(lead)
             response = redirect("resources:access", slug=resource.slug, token=token)

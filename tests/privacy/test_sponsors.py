@@ -16,8 +16,9 @@ from ..factories import (
 pytestmark = pytest.mark.django_db
 
 
-def form_data(**overrides):
+def form_data(resource, **overrides):
     data = {
+        "wording": sponsors.consent_text(resource.sponsor).pk,
         "name": "Sam Lee",
         "company": "Harbour Bank",
         "job_title": "Planner",
@@ -29,7 +30,7 @@ def form_data(**overrides):
 
 
 def sign_up(client, resource, **overrides):
-    return client.post(resource.get_absolute_url(), form_data(**overrides))
+    return client.post(resource.get_absolute_url(), form_data(resource, **overrides))
 
 
 def test_the_list_shows_published_resources_with_a_constant_number_of_queries(
@@ -238,3 +239,21 @@ def test_a_flood_of_sign_ups_from_one_address_is_refused(client, settings):
     resource = ResourceFactory()
     assert [sign_up(client, resource).status_code for _ in range(3)] == [302, 302, 429]
     assert Lead.objects.count() == 2
+
+
+def test_the_ledger_records_the_wording_version_the_person_saw(client):
+    resource = ResourceFactory(sponsor__name="Old Name")
+    shown = client.get(resource.get_absolute_url()).context["form"]["wording"].value()
+    resource.sponsor.name = "New Name"
+    resource.sponsor.save()
+    data = {**form_data(resource), "wording": shown, "consent": "on"}
+    assert client.post(resource.get_absolute_url(), data).status_code == 302
+    assert "Old Name" in Consent.objects.get().text.wording
+
+
+def test_a_wording_of_another_sponsor_is_refused(client):
+    resource, other = ResourceFactory(), ResourceFactory()
+    response = sign_up(client, resource, wording=sponsors.consent_text(other.sponsor).pk)
+    assert response.status_code == 400
+    assert "This form has changed" in response.content.decode()
+    assert not Consent.objects.exists()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_up(client, resource, **overrides):
-    response = client.post(resource.get_absolute_url(), form_data(**overrides))
+    response = client.post(resource.get_absolute_url(), form_data(resource, **overrides))
     assert response.status_code == 302, response.context["form"].errors
     return Lead.objects.latest("id")
 
