@@ -590,6 +590,7 @@ class RequestEventInline(admin.TabularInline):
     """The audit trail: written by the functions, read by staff."""
 
     model = RequestEvent
+    verbose_name_plural = "audit trail"
     fields = ["created", "action", "actor", "note"]
     readonly_fields = fields
     extra = 0

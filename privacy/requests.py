@@ -35,6 +35,7 @@ EXPORT_SALT = "privacy.data-export"
 # Work sent to the broker this long ago and still not done is sent again by the sweep.
 STALE_AFTER = timedelta(minutes=15)
 DIGEST_DAYS = 7
+SELF_SERVICE = (Kind.ACCESS, Kind.ERASURE)
 
 
 class RequestError(Exception):
@@ -415,6 +416,9 @@ def _event(request, action, by=None, note="") -> RequestEvent:
 
 def _changed(request, action, by=None, note="") -> None:
     _event(request, action, by, note)
+    self_service = request.user is not None and by is None and request.kind in SELF_SERVICE
+    if self_service and action in (Action.CONFIRMED, Action.STARTED):
+        return  # the member pressed the button and sees the page; the result is emailed
     _notify(request, action)
 
 

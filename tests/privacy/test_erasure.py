@@ -109,7 +109,8 @@ def test_a_member_erases_their_account_is_signed_out_and_gets_a_last_email(
     assert (request.status, request.user, request.email) == (Status.COMPLETED, None, "")
     assert request.requester_hash == requests.requester_hash(email)
     assert [e.action for e in request.events.all()][-2:] == ["erased", "completed"]
-    last = mailoutbox[-1]
+    (last,) = mailoutbox
+    assert last.subject == "Your account is erased"
     assert last.to == [email]
     assert "This is the last email" in last.body and "dpo@example.org" in last.body
 

@@ -47,7 +47,8 @@ def test_a_member_downloads_a_zip_of_every_kind_of_their_data_and_nobody_elses(
     request = export.request
     assert request.status == Status.COMPLETED
     assert [e.action for e in request.events.all()][-2:] == ["export-ready", "completed"]
-    message = mailoutbox[-1]
+    (message,) = mailoutbox  # one email, when it is ready: the member saw the rest on the page
+    assert message.subject == "Your data is ready to download"
     assert message.to == [member.email]
     assert "dpo@example.org" in message.body
     url = re.search(r"http://\S+(/privacy/my-data/download/\S+)", message.body).group(1)
