@@ -418,3 +418,20 @@ def test_every_page_leads_visitors_and_members_to_their_rights(user_client):
     assert 'href="/privacy/requests/new/">Ask about your data' in visitor.get("/").content.decode()
     assert 'href="/privacy/my-data/">Your data' in user_client.get("/").content.decode()
     assert user_client.get("/privacy/requests/new/")["Location"] == "/privacy/my-data/"
+
+
+def test_the_digest_and_the_sweep_are_scheduled_and_officers_have_only_request_permissions():
+    from django_celery_beat.models import PeriodicTask
+
+    tasks_ = set(PeriodicTask.objects.filter(enabled=True).values_list("task", flat=True))
+    assert {"privacy.send_data_request_digest", "privacy.sweep_data_requests"} <= tasks_
+    officers = Group.objects.get(name="Privacy officers")
+    assert set(officers.permissions.values_list("codename", flat=True)) == {
+        "view_datarequest",
+        "change_datarequest",
+        "view_requestevent",
+        "view_dataexport",
+        "view_processingrestriction",
+    }
+    moderators = Group.objects.get(name="Moderators").permissions
+    assert not moderators.filter(content_type__model="datarequest").exists()
