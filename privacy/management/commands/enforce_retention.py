@@ -50,16 +50,20 @@ class Command(BaseCommand):
         bars = {}
 
         def progress(run, rows):
-            if run.rule not in bars:
+            """One bar per rule with work to do (none when the output is not a terminal)."""
+            if run.rule not in bars and run.matched:
                 for bar in bars.values():
                     bar.close()
                 bars[run.rule] = tqdm(
-                    total=run.matched, desc=run.rule, unit="rows", file=sys.stderr
+                    total=run.matched, desc=run.rule, unit="rows", file=sys.stderr, disable=None
                 )
-            bars[run.rule].update(rows)
+            if run.rule in bars:
+                bars[run.rule].update(rows)
 
         try:
-            runs = retention.enforce(now, only=only, dry_run=dry_run, progress=progress)
+            runs = retention.enforce(
+                now, only=only, dry_run=dry_run, progress=None if dry_run else progress
+            )
         except retention.AlreadyRunning as error:
             raise CommandError(str(error)) from None
         finally:
