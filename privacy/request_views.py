@@ -42,6 +42,7 @@ def my_data(request, form=None):
         "form": form or MemberRequestForm(),
         "self_service_export": settings.DATA_REQUESTS_SELF_SERVICE_EXPORT,
         "export_pending": any(r.kind == Kind.ACCESS and r.is_pending for r in data_requests),
+        "restricted": requests.is_restricted(request.user),
     }
     return render(request, "privacy/my_data.html", context, status=400 if form else 200)
 

@@ -289,6 +289,12 @@ def test_a_restriction_stops_reply_notifications_until_lifted(mailoutbox):
     requests.restrict(request)
     assert requests.is_restricted(member)
     assert notify_participants(PostFactory(topic=topic)) == 0
+    client = Client()
+    client.force_login(member)
+    assert (
+        "the processing of your data is restricted"
+        in client.get("/privacy/my-data/").content.decode()
+    )
     requests.lift_restriction(request)
     assert not requests.is_restricted(member)
     notify_participants(PostFactory(topic=topic))
