@@ -309,10 +309,9 @@ class RetentionRunAdmin(admin.ModelAdmin):
         "rule",
         "outcome",
         "matched",
-        "changed",
         "warned",
+        "changed",
         "duration",
-        "as_of",
         "error",
     ]
     list_filter = [RetentionOutcomeFilter, "rule"]
