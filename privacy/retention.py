@@ -179,20 +179,20 @@ def send_warnings(rule: Retention, now: datetime) -> int:
         "erase_on": erase_on,
         "sign_in_url": emails.absolute_url(reverse("account_login")),
     }
-    connection = get_connection()
     warned = 0
-    for batch in _batches(due_for_warning(rule, now), BATCH_SIZE):
-        for member in get_user_model().objects.filter(pk__in=batch):
-            with transaction.atomic():
-                RetentionWarning.objects.update_or_create(
-                    user=member, rule=rule.key, defaults={"sent": now}
-                )
-                message = emails.build(
-                    "retention_inactive_warning", member.email, {"member": member, **context}
-                )
-                message.connection = connection
-                message.send()
-            warned += 1
+    with get_connection() as connection:  # one connection to the mail server for them all
+        for batch in _batches(due_for_warning(rule, now), BATCH_SIZE):
+            for member in get_user_model().objects.filter(pk__in=batch):
+                with transaction.atomic():
+                    RetentionWarning.objects.update_or_create(
+                        user=member, rule=rule.key, defaults={"sent": now}
+                    )
+                    message = emails.build(
+                        "retention_inactive_warning", member.email, {"member": member, **context}
+                    )
+                    message.connection = connection
+                    message.send()
+                warned += 1
     return warned
 
 
@@ -210,8 +210,6 @@ def email_staff_about_failures(failed: list[RetentionRun]) -> None:
         "runs": failed,
         "runs_url": emails.absolute_url(reverse("admin:privacy_retentionrun_changelist")),
     }
-    connection = get_connection()
-    for member in staff:
-        message = emails.build("retention_failed", member.email, {"member": member, **context})
-        message.connection = connection
-        message.send()
+    get_connection().send_messages(
+        [emails.build("retention_failed", m.email, {"member": m, **context}) for m in staff]
+    )
