@@ -3,6 +3,7 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import signing
+from django.test import Client
 
 from community.celery import app as celery_app
 from privacy import consent, newsletter
@@ -160,10 +161,11 @@ def unsubscribe_path(member=None, email=""):
     return f"/privacy/unsubscribe/{token}/"
 
 
-def test_one_click_post_unsubscribes_at_once_without_login(client):
+def test_one_click_post_unsubscribes_at_once_without_login_or_csrf_token():
     member = UserFactory()
     subscribe(member)
-    response = client.post(unsubscribe_path(member), {"List-Unsubscribe": "One-Click"})
+    mail_client = Client(enforce_csrf_checks=True)  # as a mail provider's RFC 8058 POST
+    response = mail_client.post(unsubscribe_path(member), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert not consent.has_consent(consent.NEWSLETTER, user=member)
     row = consent.latest(consent.NEWSLETTER, user=member)
