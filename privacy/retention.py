@@ -114,7 +114,11 @@ def enforce_rule(
             progress(run, 0)
         if not dry_run:
             if rule.action == Retention.ERASE_MEMBER:
-                run.warned = send_warnings(rule, now)
+                run.warned = 0
+                for batch in _batches(due_for_warning(rule, now), ERASE_BATCH_SIZE):
+                    run.warned += send_warnings(rule, now, batch)
+                    if progress:
+                        progress(run, 0)  # keeps the lock: many emails take a while
             for batch in _batches(due, size):
                 with transaction.atomic():
                     # Matched again inside the transaction: a row that changed meanwhile
@@ -168,31 +172,29 @@ def due_for_erasure(rule: Retention, now: datetime) -> QuerySet:
     return rule.expired_at(now).filter(Exists(warned_long_enough))
 
 
-def send_warnings(rule: Retention, now: datetime) -> int:
-    """Email every member the rule has newly found; return how many were warned.
+def send_warnings(rule: Retention, now: datetime, member_ids: list) -> int:
+    """Email the members among `member_ids` whom the rule has newly found; return how many.
 
-    The warning is recorded in the same transaction as its email is sent, so a member is never
+    Each warning is recorded in the same transaction as its email is sent, so a member is never
     erased without one.
     """
-    erase_on = now + timedelta(days=settings.RETENTION_INACTIVE_WARNING_DAYS)
     context = {
-        "erase_on": erase_on,
+        "erase_on": now + timedelta(days=settings.RETENTION_INACTIVE_WARNING_DAYS),
         "sign_in_url": emails.absolute_url(reverse("account_login")),
     }
     warned = 0
-    with get_connection() as connection:  # one connection to the mail server for them all
-        for batch in _batches(due_for_warning(rule, now), BATCH_SIZE):
-            for member in get_user_model().objects.filter(pk__in=batch):
-                with transaction.atomic():
-                    RetentionWarning.objects.update_or_create(
-                        user=member, rule=rule.key, defaults={"sent": now}
-                    )
-                    message = emails.build(
-                        "retention_inactive_warning", member.email, {"member": member, **context}
-                    )
-                    message.connection = connection
-                    message.send()
-                warned += 1
+    with get_connection() as connection:  # one connection to the mail server for the batch
+        for member in due_for_warning(rule, now).filter(pk__in=member_ids):
+            with transaction.atomic():
+                RetentionWarning.objects.update_or_create(
+                    user=member, rule=rule.key, defaults={"sent": now}
+                )
+                message = emails.build(
+                    "retention_inactive_warning", member.email, {"member": member, **context}
+                )
+                message.connection = connection
+                message.send()
+            warned += 1
     return warned
 
 
