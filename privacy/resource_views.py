@@ -109,7 +109,7 @@ def resource_detail(request, slug: str):
         form = ResourceForm(request.POST, resource=resource)
         if form.is_valid():
             user = request.user if request.user.is_authenticated else None
-            lead = sponsors.sign_up(
+            sponsors.sign_up(
                 resource,
                 user=user,
                 details=form.details(),
@@ -117,7 +117,7 @@ def resource_detail(request, slug: str):
                 consented=form.cleaned_data["consent"],
                 text=form.cleaned_data["wording"],
             )
-            token = sponsors.access_token(lead)
+            token = sponsors.access_token(resource)
             response = redirect("resources:access", slug=resource.slug, token=token)
             if user is None:
                 cookies.remember_contact(

@@ -123,8 +123,9 @@ def sign_up(
     )
 
 
-def access_token(lead: Lead) -> str:
-    return signing.dumps({"resource": lead.resource_id, "lead": lead.pk}, salt=ACCESS_SALT)
+def access_token(resource: Resource) -> str:
+    """The signed, time-stamped key to a resource, given once its form is filled in."""
+    return signing.dumps({"resource": resource.pk}, salt=ACCESS_SALT)
 
 
 def read_access_token(token: str, resource: Resource) -> bool:
