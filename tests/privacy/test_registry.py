@@ -160,3 +160,4 @@ def test_privacy_page_lists_the_data_held_from_the_registry(client):
     assert "The personal data we hold" in html
     assert registry.get("sign-ins").name in html
     assert "1 year, then deleted" in html
+    assert "/privacy/register/" not in html  # the link is for staff with the permission
