@@ -10,7 +10,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -19,6 +19,7 @@ from .models import Post
 CONFIG = "english"
 MAX_RESULTS = 30
 CANDIDATES = 500
+RECENT_WINDOW = 50_000  # posts
 # Control characters cannot come from a browser form, so they safely mark highlights in
 # text that is escaped before the <mark> tags are put in.
 _START, _STOP = "\x02", "\x03"
@@ -69,25 +70,26 @@ def search_posts(query: str, user):
     posts = Post.objects.visible_to(user).select_related("topic__category", "author")
     if uses_full_text():
         ts_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-        # Ranking every match of a common word would read them all: rank the newest
-        # CANDIDATES matches instead (found through the GIN index or the primary key).
-        candidates = posts.filter(search_vector=ts_query).order_by("-pk").values("pk")
-        results = list(
-            posts.filter(pk__in=candidates[:CANDIDATES])
-            .annotate(
-                rank=SearchRank(F("search_vector"), ts_query),
-                headline=SearchHeadline(
-                    "source",
-                    ts_query,
-                    config=CONFIG,
-                    start_sel=_START,
-                    stop_sel=_STOP,
-                    max_words=40,
-                    min_words=15,
-                ),
-            )
-            .order_by("-rank", "-created")[:MAX_RESULTS]
+        candidates = _newest_matches(posts.filter(search_vector=ts_query))
+        best = list(
+            Post.objects.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), ts_query))
+            .order_by("-rank", "-created")
+            .values_list("pk", flat=True)[:MAX_RESULTS]
         )
+        # Headlines are costly: only for the posts shown.
+        found = posts.filter(pk__in=best).annotate(
+            headline=SearchHeadline(
+                "source",
+                ts_query,
+                config=CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=40,
+                min_words=15,
+            )
+        )
+        results = sorted(found, key=lambda post: best.index(post.pk))
         for post in results:
             post.snippet = _highlight(post.headline)
         return results
@@ -95,6 +97,22 @@ def search_posts(query: str, user):
     for post in results:
         post.snippet = _snippet_around(post.source, query)
     return results
+
+
+def _newest_matches(matches) -> list[int]:
+    """The ids of the newest CANDIDATES matches, the only ones ranked.
+
+    Ranking every match of a common word would read them all. The newest posts are searched
+    first (a bounded scan whichever plan PostgreSQL picks); a rarer term, with fewer than a page
+    of recent matches, is looked up in all posts through the GIN index (ordering by `created`,
+    which has no index, keeps the planner on the GIN index).
+    """
+    newest = Post.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    recent = matches.filter(pk__gt=newest - RECENT_WINDOW).order_by("-pk")
+    ids = list(recent.values_list("pk", flat=True)[:CANDIDATES])
+    if len(ids) < MAX_RESULTS:
+        ids = list(matches.order_by("-created").values_list("pk", flat=True)[:CANDIDATES])
+    return ids
 
 
 def _highlight(headline: str) -> str:
