@@ -154,6 +154,8 @@ class Erasure:
     run: Callable[[Person, bool], int] | None = None
     reason: str = ""
 
+    do_not_call_in_templates = True  # the register shows it; templates would call it
+
     @classmethod
     def delete(cls, rows: Callable[[Person], QuerySet], reason: str = "") -> Erasure:
         return cls(cls.DELETE, lambda person, keep_posts: _delete(rows(person)), reason)
@@ -259,6 +261,10 @@ class Declaration:
     @property
     def legal_basis_display(self) -> str:
         return LegalBasis(self.legal_basis).label
+
+    @property
+    def model_label(self) -> str:
+        return self.model._meta.label
 
     def export_records(self, person: Person) -> Iterator[dict]:
         records = self.export(person)

@@ -153,6 +153,8 @@ def test_register_of_processing_is_for_staff_with_the_permission(client):
     for declaration in registry.declarations():
         assert escape(declaration.name) in html
     assert "RETENTION_SIGN_IN_DAYS" in html
+    assert "<code>forums.SignIn</code>" in html
+    assert "Keep: Proof of consent is an operational record" in html
 
 
 def test_privacy_page_lists_the_data_held_from_the_registry(client):
