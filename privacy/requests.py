@@ -419,10 +419,10 @@ def _changed(request, action, by=None, note="") -> None:
     self_service = request.user is not None and by is None and request.kind in SELF_SERVICE
     if self_service and action in (Action.CONFIRMED, Action.STARTED):
         return  # the member pressed the button and sees the page; the result is emailed
-    _notify(request, action)
+    _notify(request, action, note=note)
 
 
-def _notify(request: DataRequest, action: str, to: str = "") -> None:
+def _notify(request: DataRequest, action: str, to: str = "", note: str = "") -> None:
     """Service email to the requester on every change (P11), naming the DPO (P26)."""
     to = to or request.email
     if not to:
@@ -430,6 +430,7 @@ def _notify(request: DataRequest, action: str, to: str = "") -> None:
     context = {
         "request": request,
         "action": action,
+        "note": note,
         "my_data_url": emails.absolute_url(reverse("privacy:my_data")) if request.user else "",
         "export_url": "",
     }

@@ -441,3 +441,15 @@ def test_the_digest_and_the_sweep_are_scheduled_and_officers_have_only_request_p
     }
     moderators = Group.objects.get(name="Moderators").permissions
     assert not moderators.filter(content_type__model="datarequest").exists()
+
+
+def test_asking_the_requester_for_something_tells_them_what(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    request = open_request()
+    with django_capture_on_commit_callbacks(execute=True):
+        requests.wait_on_requester(request, by=None, note="Which post is wrong?")
+    request.refresh_from_db()
+    assert request.status == Status.WAITING
+    assert "Which post is wrong?" in mailoutbox[-1].body
+    assert "Which post is wrong?" in mailoutbox[-1].alternatives[0][0]
