@@ -44,7 +44,11 @@ class ResourceForm(forms.Form):
             self.fields[f"question_{question.pk}"] = self.question_field(question)
         self.text = sponsors.consent_text(resource.sponsor)
         # Last, unticked: consent is free, and the resource is given either way (P23).
-        self.fields["consent"] = forms.BooleanField(required=False, label=self.text.wording)
+        self.fields["consent"] = forms.BooleanField(
+            required=False,
+            label=self.text.wording,
+            widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-hint"}),
+        )
         # The version of the wording this person saw, so the ledger records exactly that one.
         self.fields["wording"] = forms.ModelChoiceField(
             queryset=ConsentText.objects.filter(key=self.text.key),
