@@ -50,7 +50,7 @@ def test_a_member_downloads_a_zip_of_every_kind_of_their_data_and_nobody_elses(
     (message,) = mailoutbox  # one email, when it is ready: the member saw the rest on the page
     assert message.subject == "Your data is ready to download"
     assert message.to == [member.email]
-    assert "dpo@example.org" in message.body
+    assert "dpo@example.org" in message.body and "signed in" in message.body
     url = re.search(r"http://\S+(/privacy/my-data/download/\S+)", message.body).group(1)
 
     response = client.get(url)
@@ -172,6 +172,7 @@ def test_staff_produce_an_export_for_a_visitor_who_downloads_it_without_an_accou
             "/admin/privacy/datarequest/",
             {"action": "produce_export", "_selected_action": [request.pk]},
         )
+    assert "signed in" not in mailoutbox[-1].body
     url = re.search(r"http://\S+(/privacy/my-data/download/\S+)", mailoutbox[-1].body).group(1)
     response = Client().get(url)
     assert response.status_code == 200
