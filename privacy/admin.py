@@ -1,4 +1,5 @@
 import csv
+import os
 from datetime import timedelta
 
 from cookie_consent import admin as cookie_consent_admin
@@ -7,11 +8,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -378,7 +379,27 @@ class ResourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="Stored file")
     def stored_file(self, obj):
-        return f"{obj.file.name} ({filesizeformat(obj.file.size)}). Upload another to replace it."
+        return format_html(
+            '<a href="{}">{}</a> ({}). Upload another to replace it.',
+            reverse("admin:privacy_resource_file", args=[obj.pk]),
+            os.path.basename(obj.file.name),
+            filesizeformat(obj.file.size),
+        )
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.file_view)
+        return [path("<int:pk>/file/", download, name="privacy_resource_file"), *super().get_urls()]
+
+    def file_view(self, request, pk: int):
+        """Staff check the uploaded file here; everyone else only through the signed link."""
+        resource = get_object_or_404(Resource, pk=pk)
+        if not self.has_view_permission(request, resource) or not resource.file:
+            raise PermissionDenied
+        return FileResponse(
+            resource.file.open("rb"),
+            as_attachment=True,
+            filename=os.path.basename(resource.file.name),
+        )
 
 
 class ExportLeadsForm(forms.Form):

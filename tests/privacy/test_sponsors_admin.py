@@ -40,7 +40,15 @@ def test_staff_publish_a_report_with_its_file_and_a_question(staff_client):
     assert resource.summary_html.startswith("<p>What 200 planners")
     assert SponsorQuestion.objects.get().option_list == ["North", "South"]
     html = staff_client.get(f"/admin/privacy/resource/{resource.pk}/change/").content.decode()
-    assert resource.file.name in html and "/media/" not in html
+    assert "survey" in html and "/media/" not in html
+    preview = staff_client.get(f"/admin/privacy/resource/{resource.pk}/file/")
+    assert b"".join(preview.streaming_content) == b"%PDF survey"
+
+
+def test_only_staff_reach_the_files_admin_address(client, user_client):
+    resource = ResourceFactory()
+    assert client.get(f"/admin/privacy/resource/{resource.pk}/file/").status_code == 302
+    assert user_client.get(f"/admin/privacy/resource/{resource.pk}/file/").status_code == 302
 
 
 def test_a_report_without_a_file_or_a_webinar_without_a_date_is_refused(staff_client):
