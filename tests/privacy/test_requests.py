@@ -453,3 +453,13 @@ def test_asking_the_requester_for_something_tells_them_what(
     assert request.status == Status.WAITING
     assert "Which post is wrong?" in mailoutbox[-1].body
     assert "Which post is wrong?" in mailoutbox[-1].alternatives[0][0]
+
+
+def test_the_admin_list_query_count_does_not_grow_with_requests(
+    privacy_officer_client, django_assert_max_num_queries
+):
+    for _ in range(40):
+        open_request()
+    with django_assert_max_num_queries(20):
+        response = privacy_officer_client.get("/admin/privacy/datarequest/")
+    assert response.context["cl"].result_count == 40
