@@ -6,7 +6,7 @@ from django.core import mail
 
 from community.celery import app
 from privacy import consent, newsletter
-from privacy.models import Consent, Newsletter
+from privacy.models import Consent, ConsentText, Newsletter
 
 from ..factories import UserFactory
 
@@ -24,7 +24,10 @@ def test_a_newsletter_is_sent_by_a_real_celery_worker(settings):
         purpose=consent.NEWSLETTER,
         granted=True,
         source=Consent.Source.PREFERENCES,
-        text=consent.current_text("preferences-newsletter"),
+        # Transactional tests empty every table, the data migration's wordings too.
+        text=ConsentText.objects.get_or_create(
+            key="preferences-newsletter", version=1, defaults={"wording": "Send me the newsletter."}
+        )[0],
     )
     item = Newsletter.objects.create(subject="Worker news", body="Hello.")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
