@@ -42,8 +42,14 @@ def test_the_beat_entry_runs_the_job_through_a_real_celery_worker(settings):
     entry = ModelEntry(PeriodicTask.objects.get(task="privacy.enforce_retention"), app=app)
     rules = len(registry.retention_rules())
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            DatabaseScheduler(app=app, lazy=True).apply_entry(entry)
+        with (
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+            # A producer on this broker: the app's shared pool may already hold a connection
+            # to the default one, made by an earlier test that sent a task.
+            app.connection_for_write() as connection,
+        ):
+            scheduler = DatabaseScheduler(app=app, lazy=True)
+            scheduler.apply_async(entry, producer=app.amqp.Producer(connection), advance=False)
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and (
                 RetentionRun.objects.filter(finished__isnull=False).count() < rules
