@@ -177,7 +177,7 @@ def create_deliveries(newsletter: Newsletter, chunk_size: int = 5000) -> None:
         .values_list("user_id", "user__email")
         .order_by()
     )
-    visitors = granted.filter(user__isnull=True).values_list("user_id", "email").order_by()
+    visitors = _visitors(granted).values_list("user_id", "email").order_by()
     for recipients in (members, visitors):
         chunk = []
         for user_id, email in recipients.iterator(chunk_size=chunk_size):
@@ -188,6 +188,14 @@ def create_deliveries(newsletter: Newsletter, chunk_size: int = 5000) -> None:
                 NewsletterDelivery.objects.bulk_create(chunk, ignore_conflicts=True)
                 chunk = []
         NewsletterDelivery.objects.bulk_create(chunk, ignore_conflicts=True)
+
+
+def _visitors(granted):
+    """Consents given by address, for addresses that are not a member's: a member's choice is
+    the one on their account (the preferences page), so a subscription made before joining
+    cannot outlive a withdrawal there."""
+    members = get_user_model().objects.filter(email__iexact=OuterRef("email"))
+    return granted.filter(~Exists(members), user__isnull=True)
 
 
 def send_batch(newsletter: Newsletter, rendered: dict, batch_size: int) -> int | None:
@@ -231,11 +239,8 @@ def _still_consenting(batch: list[NewsletterDelivery]) -> set[int]:
     granted = consent.granted(consent.NEWSLETTER)
     members = granted.filter(user_id__in=[d.user_id for d in batch if d.user_id])
     user_ids = set(unrestricted(members, user_field="user").values_list("user_id", flat=True))
-    emails_ = set(
-        granted.filter(
-            user__isnull=True, email__in=[d.email for d in batch if not d.user_id]
-        ).values_list("email", flat=True)
-    )
+    visitors = _visitors(granted).filter(email__in=[d.email for d in batch if not d.user_id])
+    emails_ = set(visitors.values_list("email", flat=True))
     return {d.pk for d in batch if (d.user_id in user_ids if d.user_id else d.email in emails_)}
 
 

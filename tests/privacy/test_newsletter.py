@@ -314,3 +314,11 @@ def test_the_sweep_resumes_a_newsletter_whose_task_was_lost(mailoutbox, monkeypa
     assert item.status == Newsletter.Status.SENT
     resume_sending()
     assert len(mailoutbox) == 1
+
+
+def test_a_subscription_made_before_joining_does_not_outlive_the_members_own_choice(mailoutbox):
+    subscribe(email="later.member@example.org")  # as a visitor
+    member = UserFactory(email="Later.Member@example.org")
+    withdraw(member)  # on the preferences page, once a member
+    newsletter.send(sending().pk)
+    assert mailoutbox == []
