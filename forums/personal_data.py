@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from privacy.registry import Declaration, Erasure, LegalBasis, Retention, register
 
 from .models import ModerationAction, Post, Report, SignIn, Topic, TopicParticipant, User
+from .pagecache import forum_changed
 
 PROFILE_FIELDS = ["display_name", "job_title", "company", "location", "bio"]
 
@@ -229,6 +230,7 @@ register(
 
 def _erase_posts(person, keep_posts):
     """Kept as "a former member" (threads stay readable), or deleted with their counts fixed."""
+    forum_changed()  # QuerySet.update() sends no signal: refresh what visitors see
     if keep_posts:
         return _posts(person).update(author=None)
     deleted = 0
@@ -264,6 +266,7 @@ def _erase_topics(person, keep_posts):
     """A topic holds other members' replies: it stays, without its starter's name. A topic with
     no other posts left goes when the member's posts go."""
     topics = person.rows(Topic.objects.all(), user_field="author")
+    forum_changed()
     if not keep_posts:
         topics.filter(posts__isnull=True).delete()
     return topics.update(author=None)
