@@ -578,7 +578,17 @@ class Resource(models.Model):
 
     def save(self, *args, **kwargs):
         self.summary_html = render_markdown(self.summary)
+        # The stored file an upload is replacing, if any: nothing else refers to it.
+        old_file = (
+            Resource.objects.filter(pk=self.pk)
+            .exclude(file=self.file.name or "")
+            .values_list("file", flat=True)
+            .first()
+        )
         super().save(*args, **kwargs)
+        if old_file:
+            storage = self.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
 
     def get_absolute_url(self) -> str:
         return reverse("resources:detail", args=[self.slug])
@@ -592,6 +602,13 @@ class Resource(models.Model):
             raise ValidationError("A webinar needs its date and joining details.")
         if not self.is_webinar and not self.file:
             raise ValidationError({"file": "A report or white paper needs its file."})
+
+
+@receiver(post_delete, sender=Resource)
+def _delete_resource_file(sender, instance, **kwargs):
+    if instance.file.name:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class SponsorQuestion(models.Model):

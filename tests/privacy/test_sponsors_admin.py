@@ -90,3 +90,26 @@ def test_feedback_can_be_read_but_not_added_by_staff(staff_client):
     html = staff_client.get(f"/admin/privacy/feedback/{item.pk}/change/").content.decode()
     assert "Please add dark mode." in html
     assert f'href="mailto:{item.email}"' in html  # staff answer from their own mail program
+
+
+def test_a_replaced_or_deleted_file_leaves_the_storage(
+    staff_client, django_capture_on_commit_callbacks
+):
+    resource = ResourceFactory()
+    old = resource.file.name
+    storage = resource.file.storage
+    data = {
+        **resource_form(resource.sponsor, slug=resource.slug, **{"questions-TOTAL_FORMS": "0"}),
+        "file": SimpleUploadedFile("new.pdf", b"%PDF new"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(f"/admin/privacy/resource/{resource.pk}/change/", data)
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert not storage.exists(old) and resource.file.read() == b"%PDF new"
+    with django_capture_on_commit_callbacks(execute=True):
+        resource.save()  # saved again without a new upload: the file stays
+    assert storage.exists(resource.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        resource.delete()
+    assert not storage.exists(resource.file.name)
