@@ -260,7 +260,7 @@ COOKIE_CONSENT_SECURE = not DEBUG
 COOKIE_CONSENT_HTTPONLY = True
 COOKIE_CONSENT_SAMESITE = "Lax"
 COOKIE_CONSENT_OPT_OUT = False
-COOKIE_CONSENT_LOG_ENABLED = False
+COOKIE_CONSENT_LOG_ENABLED = False  # so the library keeps no log that would need a retention rule
 
 # Optional third-party scripts (empty: none), each loaded only after consent to its cookie group
 # ("analytics", "social") and allowed by the Content-Security-Policy only when configured.
@@ -304,7 +304,6 @@ RETENTION_INACTIVE_WARNING_DAYS = env.int("RETENTION_INACTIVE_WARNING_DAYS", def
 RETENTION_DATA_EXPORT_DAYS = env.int("RETENTION_DATA_EXPORT_DAYS", default=3)
 RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=30)
 RETENTION_COOKIE_RECEIPT_DAYS = env.int("RETENTION_COOKIE_RECEIPT_DAYS", default=2 * 365)
-RETENTION_COOKIE_LOG_DAYS = env.int("RETENTION_COOKIE_LOG_DAYS", default=90)
 RETENTION_NEWSLETTER_DELIVERY_DAYS = env.int("RETENTION_NEWSLETTER_DELIVERY_DAYS", default=365)
 RETENTION_OPERATIONAL_RECORD_DAYS = env.int("RETENTION_OPERATIONAL_RECORD_DAYS", default=6 * 365)
 # Sponsored resources (P8, P23) and feedback (P16).
