@@ -12,10 +12,14 @@ from ..factories import UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_newsletter_is_sent_by_a_real_celery_worker(settings):
+def test_a_newsletter_is_sent_by_a_real_celery_worker(settings, monkeypatch):
     """Queued after commit, picked up by a worker (on Redis when REDIS_URL is set), sent."""
     if not settings.REDIS_URL:
-        app.conf.broker_url = "memory://"
+        monkeypatch.setitem(app.conf, "broker_url", "memory://")
+        # Producers are pooled per broker connection: drop any made for the old broker by an
+        # earlier test, so the task goes where this test's worker listens.
+        monkeypatch.setattr(app, "_pool", None)
+        monkeypatch.setattr(app.amqp, "_producer_pool", None)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     member = UserFactory()
