@@ -1,8 +1,42 @@
+import time
+
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
+from community.celery import app as celery_app
+
 from .factories import PASSWORD, ModeratorFactory, StaffFactory, UserFactory
+
+
+def pytest_configure(config):
+    """Tasks go through a real broker: Redis when REDIS_URL is set (CI), otherwise Celery's
+    in-memory transport. Chosen once, before any task is sent, so producers and workers agree."""
+    if not settings.REDIS_URL:
+        celery_app.conf.broker_url = "memory://"
+        celery_app.conf.broker_transport_options = {}
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread, consuming the project's queue."""
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+@pytest.fixture
+def wait_until():
+    """Poll until `condition()` is true (a worker finishing), for at most `timeout` seconds."""
+
+    def wait(condition, timeout=60):
+        deadline = time.monotonic() + timeout
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return condition()
+
+    return wait
 
 
 @pytest.fixture(autouse=True)
@@ -63,9 +97,7 @@ def staff_client(db):
 @pytest.fixture
 def eager_tasks(monkeypatch):
     """Tasks sent with .delay run at once, in the test's process, through their real code."""
-    from community.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
 
 
 @pytest.fixture
