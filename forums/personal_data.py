@@ -9,6 +9,7 @@ from privacy.registry import Declaration, Erasure, LegalBasis, Retention, regist
 
 from .models import ModerationAction, Post, Report, SignIn, Topic, TopicParticipant, User
 from .pagecache import forum_changed
+from .posting import delete_posts
 
 PROFILE_FIELDS = ["display_name", "job_title", "company", "location", "bio"]
 
@@ -233,11 +234,7 @@ def _erase_posts(person, keep_posts):
     forum_changed()  # QuerySet.update() sends no signal: refresh what visitors see
     if keep_posts:
         return _posts(person).update(author=None)
-    deleted = 0
-    for post in _posts(person).order_by("-position").iterator():
-        post.delete()  # post_delete recounts the topic and category
-        deleted += 1
-    return deleted
+    return delete_posts(_posts(person))
 
 
 register(

@@ -4,6 +4,8 @@ Views, admin actions, seed_demo and tests all go through these functions, so cou
 stored HTML can never drift from the posts.
 """
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -14,6 +16,12 @@ from django.utils.text import slugify
 from . import search
 from .markup import render_post
 from .models import Category, Post, Topic, TopicParticipant, User
+from .pagecache import forum_changed
+
+# Set while delete_posts runs: the per-post signal receivers leave the recount to it.
+bulk_delete_in_progress: ContextVar[bool] = ContextVar("bulk_delete_in_progress", default=False)
+
+DELETE_BATCH = 1000
 
 
 class PostingError(Exception):
@@ -127,3 +135,25 @@ def recount_category(category: Category) -> None:
         post_count=totals["posts"] or 0,
         last_post_id=latest.last_post_id if latest else None,
     )
+
+
+def delete_posts(posts) -> int:
+    """Delete many posts (a member's erasure) in batches, then recount each affected topic and
+    category once, rather than after every post as a single deletion does."""
+    pks = list(posts.values_list("pk", flat=True))
+    topic_ids = set(Post.objects.filter(pk__in=pks).values_list("topic_id", flat=True))
+    deleted = 0
+    token = bulk_delete_in_progress.set(True)
+    try:
+        for start in range(0, len(pks), DELETE_BATCH):
+            batch = Post.objects.filter(pk__in=pks[start : start + DELETE_BATCH])
+            deleted += batch.delete()[1].get(Post._meta.label, 0)
+    finally:
+        bulk_delete_in_progress.reset(token)
+    topics = list(Topic.objects.filter(pk__in=topic_ids).select_related("category"))
+    for topic in topics:
+        recount_topic(topic)
+    for category in {topic.category for topic in topics}:
+        recount_category(category)
+    forum_changed()
+    return deleted

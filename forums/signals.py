@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from .adapters import client_ip
 from .models import Category, Post, SignIn, Topic, User
 from .pagecache import forum_changed
-from .posting import recount_category, recount_topic
+from .posting import bulk_delete_in_progress, recount_category, recount_topic
 
 
 @receiver(user_logged_in, dispatch_uid="forums.record_sign_in")
@@ -22,7 +22,9 @@ def record_sign_in(sender, request, user, **kwargs):
 
 @receiver(post_delete, sender=Post, dispatch_uid="forums.recount_after_post_delete")
 def recount_after_post_delete(sender, instance, **kwargs):
-    """Deleting a post (admin, erasure) keeps its topic's and category's counters right."""
+    """Deleting a post (admin, cascade) keeps its topic's and category's counters right."""
+    if bulk_delete_in_progress.get():
+        return
     topic = Topic.objects.select_related("category").filter(pk=instance.topic_id).first()
     if topic is not None:
         recount_topic(topic)
@@ -36,6 +38,14 @@ def recount_after_topic_delete(sender, instance, **kwargs):
         recount_category(category)
 
 
+def forum_changed_unless_bulk(**kwargs):
+    """delete_posts bumps the visitors' page cache once, not once per post."""
+    if not bulk_delete_in_progress.get():
+        forum_changed(**kwargs)
+
+
 for model in (Category, Topic, Post, User):
     post_save.connect(forum_changed, sender=model, dispatch_uid=f"forums.changed.save.{model}")
-    post_delete.connect(forum_changed, sender=model, dispatch_uid=f"forums.changed.del.{model}")
+    post_delete.connect(
+        forum_changed_unless_bulk, sender=model, dispatch_uid=f"forums.changed.del.{model}"
+    )
