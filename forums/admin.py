@@ -4,7 +4,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 
-from . import moderation
+from . import moderation, posting
 from .models import Category, ModerationAction, Post, Report, SignIn, Topic, User
 
 
@@ -107,6 +107,9 @@ class TopicAdmin(admin.ModelAdmin):
         for topic in queryset.select_related("category"):
             moderation.move_topic(topic, category, moderator=request.user, reason="From the admin")
         self.message_user(request, f"Moved to {category}: {queryset.count()} topic(s).")
+
+    def save_model(self, request, obj, form, change):
+        posting.rename_topic(obj, form.cleaned_data["title"])
 
     def has_add_permission(self, request):
         return False

@@ -113,6 +113,13 @@ def edit_post(post: Post, *, editor: User, source: str) -> Post:
     return post
 
 
+def rename_topic(topic: Topic, title: str) -> None:
+    """A new title (staff, in the admin): its slug and the search index follow."""
+    topic.title, topic.slug = title, topic_slug(title)
+    topic.save(update_fields=["title", "slug"])
+    search.index_posts(list(topic.posts.filter(position=1).values_list("pk", flat=True)))
+
+
 def recount_topic(topic: Topic) -> None:
     """Count one topic's visible posts again, after a post is hidden, shown or deleted."""
     visible = Post.objects.filter(topic=topic, hidden=False)
