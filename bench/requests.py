@@ -4,18 +4,17 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/community_requests_bench \\
     .venv/bin/python bench/requests.py [--posts 20000]
 
-For each run it makes fresh members with --posts posts spread over 100 topics (bulk inserted;
---delete-posts for the member whose posts are deleted, see below), then prints:
+For each run it makes fresh members with --posts posts spread over 100 topics (bulk inserted),
+then prints:
 - the export: time to build the ZIP through the real task code, the Python heap's peak during it
   (tracemalloc) and the process's peak resident memory, and the ZIP's size;
 - the erasure, once keeping the posts as a former member's and once deleting them: its time, and
   the slowest of the replies another member posts in the same topics meanwhile (a thread posting
   every 50 ms), which shows how long erasure holds locks others wait for.
 Targets (issue 6): export under 10 s and 200 MB; erasure under 10 s, others' posting never
-blocked for more than a second. Deleting posts goes through forums' eraser, one post at a time
-with the topic and category recounted after each (forums.signals), so it is measured at a
-smaller --delete-posts by default: its time grows linearly. Only point it at a database made
-for it.
+blocked for more than a second. Deleting posts goes through forums' eraser
+(forums.posting.delete_posts: batches of 1,000, each topic and category recounted once at the
+end). Only point it at a database made for it.
 """
 
 import argparse
@@ -170,12 +169,6 @@ def bench_erasure(member: User, topics: list[Topic], other: User, keep_posts: bo
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=20_000)
-    parser.add_argument(
-        "--delete-posts",
-        type=int,
-        default=2_000,
-        help="posts of the member erased with their posts deleted (one by one, with recounts)",
-    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database made for this benchmark.")
@@ -189,7 +182,7 @@ def main():
     for label, action, posts in [
         ("export", None, args.posts),
         ("keep", True, args.posts),
-        ("delete", False, args.delete_posts),
+        ("delete", False, args.posts),
     ]:
         member, topics = make_member(f"bench{label}{run}", posts, category)
         print(f"{member.username}: {Post.objects.filter(author=member).count()} posts")
