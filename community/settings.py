@@ -108,7 +108,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "community.cache.RedisCache",  # Django's, reusing its client object
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ccc"),
         }
@@ -121,6 +121,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
+# The cookie groups and the banner's wording, which every page reads several times: from the
+# default cache, once per request.
+CACHES["consent"] = {"BACKEND": "community.cache.PerRequestCache", "LOCATION": "default"}
 
 AUTH_USER_MODEL = "forums.User"
 AUTHENTICATION_BACKENDS = [
@@ -260,6 +263,7 @@ COOKIE_CONSENT_SECURE = not DEBUG
 COOKIE_CONSENT_HTTPONLY = True
 COOKIE_CONSENT_SAMESITE = "Lax"
 COOKIE_CONSENT_OPT_OUT = False
+COOKIE_CONSENT_CACHE_BACKEND = "consent"
 COOKIE_CONSENT_LOG_ENABLED = False  # so the library keeps no log that would need a retention rule
 
 # Optional third-party scripts (empty: none), each loaded only after consent to its cookie group

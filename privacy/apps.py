@@ -9,3 +9,11 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         # Every app's personal_data.py declares its kinds of personal data (privacy/registry.py).
         autodiscover_modules("personal_data")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .cookies import banner_text_changed
+        from .models import ConsentText
+
+        post_save.connect(banner_text_changed, sender=ConsentText)
+        post_delete.connect(banner_text_changed, sender=ConsentText)

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
+from cookie_consent.cache import CACHE_KEY as COOKIE_GROUPS_CACHE_KEY
 from cookie_consent.cache import all_cookie_groups
 from cookie_consent.models import Cookie, CookieGroup
 from cookie_consent.util import (
@@ -24,6 +25,7 @@ from cookie_consent.util import (
 )
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.dateparse import parse_datetime
@@ -33,6 +35,8 @@ from . import consent
 from .models import CookieConsentReceipt
 
 BANNER_TEXT_KEY = "cookie-banner"
+BANNER_TEXT_CACHE_KEY = "privacy:cookie-banner-text"
+BANNER_TEXT_CACHE_TIMEOUT = 60 * 60
 # The receipt's id travels in the consent cookie beside the groups' versions.
 CONSENT_ID_KEY = "receipt"
 
@@ -98,8 +102,24 @@ def record_choice(
 
 
 def banner_text():
-    """The banner's current wording, which every receipt refers to."""
-    return consent.current_text(BANNER_TEXT_KEY)
+    """The banner's current wording, which every receipt refers to.
+
+    Every visitor's page shows it, so it is cached until a new wording is saved."""
+    cache = caches[settings.COOKIE_CONSENT_CACHE_BACKEND]
+    text = cache.get(BANNER_TEXT_CACHE_KEY)
+    if text is None:
+        text = consent.current_text(BANNER_TEXT_KEY)
+        cache.set(BANNER_TEXT_CACHE_KEY, text, BANNER_TEXT_CACHE_TIMEOUT)
+    return text
+
+
+def banner_text_changed(sender, instance, **kwargs) -> None:
+    """Signal receiver: forget the cached wording now, and again once the change is committed
+    (a page rendered in between may have cached the old one)."""
+    if instance.key == BANNER_TEXT_KEY:
+        cache = caches[settings.COOKIE_CONSENT_CACHE_BACKEND]
+        cache.delete(BANNER_TEXT_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(BANNER_TEXT_CACHE_KEY))
 
 
 def current_receipt(request) -> CookieConsentReceipt | None:
@@ -208,6 +228,11 @@ def banner_context(request) -> dict:
     third-party scripts' addresses, and the visitor's remembered searches."""
 
     def banner():
+        if settings.COOKIE_CONSENT_NAME not in request.COOKIES:
+            # A first visit, which shows the banner: its groups and wording in one round trip.
+            caches[settings.COOKIE_CONSENT_CACHE_BACKEND].get_many(
+                [COOKIE_GROUPS_CACHE_KEY, BANNER_TEXT_CACHE_KEY]
+            )
         undecided = get_not_accepted_or_declined_cookie_groups(request)
         if not undecided:
             return None

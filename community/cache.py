@@ -1,0 +1,112 @@
+"""Cache backends that take per-request overhead off every page.
+
+`RedisCache`: Django's Redis backend builds a new `redis.Redis` client object (with its table
+of response callbacks) for every cache call; this one builds one per connection pool and
+reuses it (a client is thread-safe: connections come from the pool).
+
+`PerRequestCache`: another cache's values, read at most once per request. Settings that every
+page reads several times (the cookie groups and the banner wording) would otherwise cost a round
+trip each time. Outside a request (Celery, management commands) it reads through every time, and
+a write or delete also updates what the current request has seen, so nothing is ever staler than
+the start of the request.
+"""
+
+import threading
+
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+from django.core.signals import request_finished, request_started
+
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        if (client := self._clients.get(id(pool))) is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
+
+_request = threading.local()
+
+
+def _start_request(**kwargs) -> None:
+    _request.values = {}
+
+
+def _finish_request(**kwargs) -> None:
+    _request.values = None
+
+
+request_started.connect(_start_request)
+request_finished.connect(_finish_request)
+
+
+class PerRequestCache(BaseCache):
+    """LOCATION is the alias of the cache that holds the values."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+        self._alias = location
+
+    @property
+    def _cache(self) -> BaseCache:
+        return caches[self._alias]
+
+    def _seen(self) -> dict | None:
+        return getattr(_request, "values", None)
+
+    def get(self, key, default=None, version=None):
+        seen = self._seen()
+        if seen is None:
+            return self._cache.get(key, default, version)
+        if (key, version) not in seen:
+            seen[(key, version)] = self._cache.get(key, self._missing_key, version)
+        value = seen[(key, version)]
+        return default if value is self._missing_key else value
+
+    def get_many(self, keys, version=None):
+        seen = self._seen()
+        if seen is None:
+            return self._cache.get_many(keys, version)
+        if missing := [key for key in keys if (key, version) not in seen]:
+            found = self._cache.get_many(missing, version)
+            for key in missing:
+                seen[(key, version)] = found.get(key, self._missing_key)
+        values = {key: seen[(key, version)] for key in keys}
+        return {key: value for key, value in values.items() if value is not self._missing_key}
+
+    def _forget(self, key, version) -> None:
+        if (seen := self._seen()) is not None:
+            seen.pop((key, version), None)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget(key, version)
+        return self._cache.add(key, value, timeout, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget(key, version)
+        self._cache.set(key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._cache.touch(key, timeout, version)
+
+    def delete(self, key, version=None):
+        self._forget(key, version)
+        return self._cache.delete(key, version)
+
+    def clear(self):
+        if (seen := self._seen()) is not None:
+            seen.clear()
+        self._cache.clear()
