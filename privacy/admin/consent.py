@@ -1,0 +1,76 @@
+"""Policy versions, consent wordings and the read-only consent ledger (P2, P9, P24)."""
+
+from django import forms
+from django.contrib import admin
+
+from .. import consent, policy_changes
+from ..models import (
+    Consent,
+    ConsentText,
+    PolicyVersion,
+)
+
+
+class StaffConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["user", "email", "purpose", "granted", "text", "policy"]
+        help_texts = {
+            "purpose": "terms, privacy_policy, newsletter, or sponsor:<id>.",
+            "text": "The wording the person's request refers to.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("user") and not cleaned.get("email"):
+            raise forms.ValidationError("Choose the member, or give the visitor's email address.")
+        return cleaned
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    list_display = ["kind", "version", "effective_date", "material", "created", "notified_at"]
+    list_filter = ["kind", "material"]
+    ordering = ["kind", "-version"]
+    readonly_fields = ["notified_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A material change is emailed to every active member (P24), once.
+        policy_changes.start_notifying(obj)
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    """Wordings are referenced by the ledger: a change is a new version, never an edit."""
+
+    list_display = ["key", "version", "wording", "created"]
+    list_filter = ["key"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["key", "version", "wording"] if obj else []
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """The ledger is append-only: staff read it and may add a row on a person's written
+    request (for example a withdrawal sent by letter); nobody changes or deletes one."""
+
+    list_display = ["created", "user", "email", "purpose", "granted", "source", "text", "policy"]
+    list_filter = ["purpose", "granted", "source"]
+    search_fields = ["user__username", "email"]
+    list_select_related = ["user", "text", "policy"]
+    date_hierarchy = "created"
+    form = StaffConsentForm
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        obj.source = Consent.Source.STAFF
+        obj.email = "" if obj.user else consent.normalise_email(obj.email)
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,298 @@
+"""Data-subject requests (P12-P16)."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .. import requests
+from ..models import (
+    DataExport,
+    DataRequest,
+    ProcessingRestriction,
+    RequestEvent,
+)
+
+# Data-subject requests (P12-P16): privacy officers handle them here, through the same functions
+# as the site (privacy/requests.py). Nothing is added or edited by hand: actions change state.
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("week", "Due within 7 days"), ("pending", "All pending")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.due_by(today - timedelta(days=1))
+        if self.value() == "week":
+            return queryset.due_by(today + timedelta(days=requests.DIGEST_DAYS))
+        if self.value() == "pending":
+            return queryset.pending()
+        return queryset
+
+
+class RequestEventInline(admin.TabularInline):
+    """The audit trail: written by the functions, read by staff."""
+
+    model = RequestEvent
+    verbose_name_plural = "audit trail"
+    fields = ["created", "action", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReasonForm(forms.Form):
+    text = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OutcomeForm(forms.Form):
+    text = forms.CharField(
+        label="Outcome (the requester is told)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateField(
+        label="New due date",
+        help_text="At most three months after the request was received.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    text = forms.CharField(
+        label="Why it needs more time (the requester is told)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "requester",
+        "status",
+        "received",
+        "due",
+        "days_left",
+        "handler",
+    ]
+    list_display_links = ["id", "kind"]
+    list_filter = [DueFilter, "status", "kind", "received"]
+    search_fields = ["=id", "email", "user__username"]
+    list_select_related = ["user", "handler"]
+    date_hierarchy = "received"
+    ordering = ["due_date", "id"]
+    fields = [
+        "kind",
+        "status",
+        "user",
+        "email",
+        "details",
+        "keep_posts",
+        "received",
+        "confirmed",
+        "due_date",
+        "extended_due_date",
+        "extension_reason",
+        "extension_notified",
+        "handler",
+        "outcome",
+        "closed",
+        "restricted",
+    ]
+    readonly_fields = [f for f in fields if f != "handler"]
+    inlines = [RequestEventInline]
+    actions = [
+        "confirm_identity",
+        "start",
+        "wait_on_requester",
+        "extend",
+        "produce_export",
+        "carry_out_erasure",
+        "restrict",
+        "lift_restriction",
+        "complete",
+        "refuse",
+    ]
+
+    class Media:
+        css = {"all": ["css/admin-requests.css"]}
+
+    def has_add_permission(self, request):
+        return False  # requests come from members and visitors
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record is kept (P18); retention removes it
+
+    @admin.display(description="Requester", ordering="email")
+    def requester(self, obj):
+        if obj.user:
+            return obj.user.username
+        return obj.email or "(erased)"
+
+    @admin.display(description="Due", ordering="due_date")
+    def due(self, obj):
+        if obj.extended_due_date:
+            return f"{obj.extended_due_date:%d %b %Y} (extended)"
+        return f"{obj.due_date:%d %b %Y}"
+
+    @admin.display(description="Days left")
+    def days_left(self, obj):
+        if not obj.is_pending:
+            return "\u2013"
+        days = obj.days_left()
+        if days < 0:
+            return format_html('<span class="request-overdue">Overdue by {}</span>', -days)
+        if days <= requests.DIGEST_DAYS:
+            return format_html('<span class="request-due-soon">{}</span>', days)
+        return days
+
+    @admin.display(description="Processing restricted", boolean=True)
+    def restricted(self, obj):
+        return obj.user is not None and requests.is_restricted(obj.user)
+
+    def _run(self, request, queryset, change, done: str, **kwargs):
+        """Apply one of privacy.requests' functions to each selected request."""
+        changed = 0
+        for data_request in queryset:
+            try:
+                change(data_request, by=request.user, **kwargs)
+            except requests.RequestError as error:
+                self.message_user(request, f"{data_request}: {error}", messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{done}: {changed} request(s).", messages.SUCCESS)
+
+    def _with_form(self, request, queryset, form_class, title, run):
+        """An action that first asks for a reason or a date on an intermediate page."""
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                run(**form.cleaned_data)
+                return None
+        else:
+            form = form_class()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset,
+            "action": request.POST["action"],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/privacy/datarequest/action_form.html", context)
+
+    @admin.action(description="Confirm the requester's identity", permissions=["change"])
+    def confirm_identity(self, request, queryset):
+        self._run(request, queryset, requests.confirm, "Confirmed")
+
+    @admin.action(description="Start work", permissions=["change"])
+    def start(self, request, queryset):
+        self._run(request, queryset, requests.start, "Started")
+
+    @admin.action(description="Ask the requester for something", permissions=["change"])
+    def wait_on_requester(self, request, queryset):
+        return self._with_form(
+            request,
+            queryset,
+            ReasonForm,
+            "What do you need from the requester?",
+            lambda text: self._run(
+                request, queryset, requests.wait_on_requester, "Waiting", note=text
+            ),
+        )
+
+    @admin.action(description="Extend the deadline (up to three months)", permissions=["change"])
+    def extend(self, request, queryset):
+        return self._with_form(
+            request,
+            queryset,
+            ExtensionForm,
+            "Extend the deadline",
+            lambda until, text: self._run(
+                request, queryset, requests.extend, "Extended", until=until, reason=text
+            ),
+        )
+
+    @admin.action(description="Produce the data export", permissions=["change"])
+    def produce_export(self, request, queryset):
+        self._run(request, queryset, requests.produce_export, "Export started")
+
+    @admin.action(description="Carry out the erasure", permissions=["change"])
+    def carry_out_erasure(self, request, queryset):
+        self._run(request, queryset, requests.carry_out_erasure, "Erasure started")
+
+    @admin.action(description="Restrict processing of the member's data", permissions=["change"])
+    def restrict(self, request, queryset):
+        self._run(request, queryset, requests.restrict, "Restricted")
+
+    @admin.action(description="Lift the restriction", permissions=["change"])
+    def lift_restriction(self, request, queryset):
+        self._run(request, queryset, requests.lift_restriction, "Restriction lifted")
+
+    @admin.action(description="Mark completed", permissions=["change"])
+    def complete(self, request, queryset):
+        return self._with_form(
+            request,
+            queryset,
+            OutcomeForm,
+            "Mark completed",
+            lambda text: self._run(request, queryset, requests.complete, "Completed", outcome=text),
+        )
+
+    @admin.action(description="Refuse (with the reason)", permissions=["change"])
+    def refuse(self, request, queryset):
+        return self._with_form(
+            request,
+            queryset,
+            ReasonForm,
+            "Refuse the request",
+            lambda text: self._run(request, queryset, requests.refuse, "Refused", reason=text),
+        )
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    """Which exports exist and when they go; the files themselves are only for their owner."""
+
+    list_display = ["__str__", "created", "ready", "size"]
+    fields = ["request", "created", "ready", "size"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProcessingRestriction)
+class ProcessingRestrictionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "request", "started", "lifted"]
+    list_filter = [("lifted", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "request"]
+    fields = ["user", "request", "started", "lifted"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # set and lifted through a restriction request
+
+    def has_change_permission(self, request, obj=None):
+        return False
