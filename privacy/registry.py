@@ -1,7 +1,8 @@
 """The personal-data registry: every kind of personal data the site stores, declared once.
 
-Each app says what it stores in its own ``<app>/personal_data.py``, imported at start-up by
-``PrivacyConfig.ready`` (``autodiscover_modules("personal_data")``, like ``admin.py``). Four
+Each app says what it stores in its own ``<app>/personal_data`` module (privacy's is a package),
+imported by ``PrivacyConfig.ready`` (``autodiscover_modules("personal_data")``, like
+``admin.py``). Four
 features read the registry, so none can forget a kind of data: the data export (P12), erasure
 (P13), the retention job (P17) and the register of processing (P27, ``/privacy/register/``).
 ``tests/privacy/test_registry.py`` fails when a model field that can hold personal data is not
