@@ -61,6 +61,10 @@ def notify_participants(post: Post) -> int:
     )
     sent = 0
     for participant in waiting:
+        # The email quotes the post: only for those who may read it now. Staff may have moved
+        # the topic into a staff-only category since the participant posted there.
+        if not can_read(participant.user, post):
+            continue
         with transaction.atomic():
             claimed = TopicParticipant.objects.filter(pk=participant.pk, emailed=False).update(
                 emailed=True
@@ -69,6 +73,11 @@ def notify_participants(post: Post) -> int:
                 send_reply_notification(participant.user, post)
                 sent += 1
     return sent
+
+
+def can_read(user: User, post: Post) -> bool:
+    """Whether the member may read the post now, by the rule the forum's pages use."""
+    return Post.objects.visible_to(user).filter(pk=post.pk).exists()
 
 
 def send_reply_notification(user: User, post: Post) -> None:

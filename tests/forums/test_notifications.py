@@ -1,11 +1,19 @@
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from forums import moderation
 from forums.notifications import set_reply_notifications, switch_off_token
 from forums.tasks import notify_reply
 
-from ..factories import PostFactory, StaffFactory, TopicFactory, UserFactory
+from ..factories import (
+    CategoryFactory,
+    ModeratorFactory,
+    PostFactory,
+    StaffFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +114,16 @@ def test_hidden_replies_send_nothing(mailoutbox):
 
 def test_task_for_a_deleted_post_does_nothing(mailoutbox):
     assert notify_reply(123456) == 0
+
+
+def test_no_notification_quotes_a_post_the_participant_can_no_longer_read(mailoutbox):
+    member = UserFactory()
+    topic = TopicFactory(author=member, title="Rota question")
+    moderator = ModeratorFactory()
+    moderation.move_topic(topic, CategoryFactory(staff_only=True), moderator=moderator)
+    fellow_moderator = ModeratorFactory()
+    TOTP.activate(fellow_moderator, generate_totp_secret())  # staff content needs a 2nd factor
+    PostFactory(topic=topic, author=fellow_moderator)
+    post = PostFactory(topic=topic, author=moderator, source="Staff only: ban this member?")
+    assert notify_reply(post.pk) == 1
+    assert [m.to for m in mailoutbox] == [[fellow_moderator.email]]
