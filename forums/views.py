@@ -203,9 +203,15 @@ def post_edit(request, pk):
     if request.method == "POST":
         form = PostForm(request.POST, instance=post)
         if form.is_valid():
-            edit_post(post, editor=request.user, source=form.cleaned_data["source"])
-            messages.success(request, "Your post has been updated.")
-            return redirect(post)
+            # An edit changes what visitors see (the cached pages start again), so it counts
+            # against the same limit as a new post.
+            refused = _posting_refused(request)
+            if refused:
+                form.add_error(None, refused)
+            else:
+                edit_post(post, editor=request.user, source=form.cleaned_data["source"])
+                messages.success(request, "Your post has been updated.")
+                return redirect(post)
     else:
         form = PostForm(instance=post)
     return render(request, "forums/post_edit.html", {"post": post, "form": form})
