@@ -58,13 +58,12 @@ SHOWN_TO_VISITORS = {
 def note_visible_change(sender, instance, update_fields, **kwargs):
     """Before a save: does it change anything visitors see? The answer waits on the instance
     for forum_changed_if_visible, which runs once the row is written."""
-    names = SHOWN_TO_VISITORS[sender]
+    attnames = [sender._meta.get_field(name).attname for name in SHOWN_TO_VISITORS[sender]]
     if instance._state.adding:
         changed = sender is not User  # a new account is on no page until it posts
-    elif update_fields is not None:
-        changed = not update_fields.isdisjoint(names)
+    elif update_fields is not None:  # names or attnames ("topic" or "topic_id")
+        changed = not update_fields.isdisjoint(SHOWN_TO_VISITORS[sender] + attnames)
     else:
-        attnames = [sender._meta.get_field(name).attname for name in names]
         before = sender._base_manager.filter(pk=instance.pk).values(*attnames).first()
         changed = before is None or any(
             before[attname] != getattr(instance, attname) for attname in attnames
