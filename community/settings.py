@@ -128,6 +128,13 @@ else:
 # The cookie groups and the banner's wording, which every page reads several times: from the
 # default cache, once per request.
 CACHES["consent"] = {"BACKEND": "community.cache.PerRequestCache", "LOCATION": "default"}
+# Visit counters (privacy/stats.py) in a cache of their own, so they cannot evict rate-limit
+# counters such as allauth's failed-login lockouts from the default one.
+CACHES["stats"] = {
+    **CACHES["default"],
+    "LOCATION": CACHES["default"].get("LOCATION", "stats"),
+    "KEY_PREFIX": f"{CACHES['default'].get('KEY_PREFIX', '')}-stats",
+}
 
 AUTH_USER_MODEL = "forums.User"
 AUTHENTICATION_BACKENDS = [
@@ -326,6 +333,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Referring sites the visit statistics name (subdomains included); every other one is counted
+# as "other", so made-up Referer headers cannot add counters without bound (privacy/stats.py).
+STATS_REFERRER_HOSTS = env.list(
+    "STATS_REFERRER_HOSTS",
+    default=[
+        "google.com",
+        "bing.com",
+        "duckduckgo.com",
+        "yahoo.com",
+        "ecosia.org",
+        "linkedin.com",
+        "lnkd.in",
+        "facebook.com",
+        "x.com",
+        "t.co",
+        "twitter.com",
+        "reddit.com",
+        "youtube.com",
+    ],
+)
 
 # Forums
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails

@@ -1,6 +1,8 @@
 """Reply notifications (P11): service email, one per topic until the member visits it again,
 switched off on the account page or with the signed link in every notification."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -13,6 +15,9 @@ from privacy.requests import unrestricted
 from .models import Post, TopicParticipant, User
 
 SWITCH_OFF_SALT = "forums.reply-notifications-off"
+# The link acts on the account without a sign-in, so one copied out of an old email (or shared
+# with a page's address) must not work for ever; after this the account page does the same.
+SWITCH_OFF_LINK_MAX_AGE = timedelta(days=30)
 
 
 def set_reply_notifications(user: User, enabled: bool) -> None:
@@ -26,9 +31,12 @@ def switch_off_token(user: User) -> str:
 
 
 def user_for_switch_off_token(token: str) -> User | None:
-    """The member a switch-off link was made for; None for a forged or mangled token."""
+    """The member a switch-off link was made for; None for a forged or mangled token.
+    Raises signing.SignatureExpired for a link older than SWITCH_OFF_LINK_MAX_AGE."""
     try:
-        pk = signing.loads(token, salt=SWITCH_OFF_SALT)
+        pk = signing.loads(token, salt=SWITCH_OFF_SALT, max_age=SWITCH_OFF_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise
     except signing.BadSignature:
         return None
     return User.objects.filter(pk=pk, is_active=True).first()
@@ -61,6 +69,10 @@ def notify_participants(post: Post) -> int:
     )
     sent = 0
     for participant in waiting:
+        # The email quotes the post: only for those who may read it now. Staff may have moved
+        # the topic into a staff-only category since the participant posted there.
+        if not can_read(participant.user, post):
+            continue
         with transaction.atomic():
             claimed = TopicParticipant.objects.filter(pk=participant.pk, emailed=False).update(
                 emailed=True
@@ -69,6 +81,11 @@ def notify_participants(post: Post) -> int:
                 send_reply_notification(participant.user, post)
                 sent += 1
     return sent
+
+
+def can_read(user: User, post: Post) -> bool:
+    """Whether the member may read the post now, by the rule the forum's pages use."""
+    return Post.objects.visible_to(user).filter(pk=post.pk).exists()
 
 
 def send_reply_notification(user: User, post: Post) -> None:
@@ -80,6 +97,7 @@ def send_reply_notification(user: User, post: Post) -> None:
         "author_name": post.author.public_name if post.author else "A former member",
         "post_url": settings.SITE_URL + post.get_absolute_url(),
         "switch_off_url": switch_off_url,
+        "switch_off_days": SWITCH_OFF_LINK_MAX_AGE.days,
         "account_url": settings.SITE_URL + reverse("account_overview"),
         "SITE_NAME": settings.SITE_NAME,
     }

@@ -2,6 +2,8 @@
 rendered lists and posts are cached under a generation number that any change to the forum bumps
 (after its transaction commits). Members always get freshly rendered pages."""
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -9,11 +11,19 @@ GENERATION_KEY = "forums:generation"
 TIMEOUT = 300  # also bounds staleness from changes made with QuerySet.update()
 
 
+def _start() -> int:
+    """A first value for a lost (evicted, flushed) counter. Counting again from 1 would bring back
+    pages cached under the old numbers, a post hidden since included; the clock in nanoseconds is
+    above every number handed out before, as long as the forum changes less than once a
+    nanosecond."""
+    return time.time_ns()
+
+
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _start(), timeout=None)
+        value = cache.get(GENERATION_KEY) or _start()
     return value
 
 
@@ -21,7 +31,7 @@ def _bump() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet (or evicted)
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(GENERATION_KEY, _start(), timeout=None)
 
 
 def forum_changed(**kwargs) -> None:

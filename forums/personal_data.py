@@ -3,7 +3,8 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 
 from privacy.registry import Declaration, Erasure, LegalBasis, Retention, register
 
@@ -175,6 +176,15 @@ def _posts(person):
     return person.rows(Post.objects.all(), user_field="author")
 
 
+def _as_seen_by(person, field: str, topic: str = "topic"):
+    """`field` of a topic (reached through `topic`, "pk" for a Topic) when the member may see that
+    topic now, else None. What they wrote is theirs; a title or category name follows the pages'
+    visibility rule, since staff may have moved the topic into a staff-only category or hid it."""
+    visible = Topic.objects.visible_to(person.user or AnonymousUser()).values("pk")
+    path = field if topic == "pk" else f"{topic}__{field}"
+    return Case(When(**{f"{topic}__in": visible}, then=F(path)), default=None)
+
+
 register(
     Declaration(
         key="post-ip-addresses",
@@ -248,7 +258,12 @@ register(
         legal_basis=LegalBasis.CONTRACT,
         recipients="Everyone who can read the forum (public categories are public).",
         export=lambda person: _posts(person).values(
-            "id", "topic__title", "created", "edited", "source", "hidden"
+            "id",
+            "created",
+            "edited",
+            "source",
+            "hidden",
+            topic_title=_as_seen_by(person, "title"),
         ),
         erasure=Erasure(
             Erasure.DELETE,
@@ -280,7 +295,10 @@ register(
         legal_basis=LegalBasis.CONTRACT,
         recipients="Everyone who can read the forum.",
         export=lambda person: person.rows(Topic.objects.all(), user_field="author").values(
-            "id", "title", "created", "category__name"
+            "id",
+            "created",
+            topic_title=_as_seen_by(person, "title", topic="pk"),
+            category_name=_as_seen_by(person, "category__name", topic="pk"),
         ),
         erasure=Erasure(
             Erasure.ANONYMISE,
@@ -302,7 +320,7 @@ register(
         legal_basis=LegalBasis.LEGITIMATE_INTEREST,
         recipients="Nobody outside the site.",
         export=lambda person: person.rows(TopicParticipant.objects.all()).values(
-            "topic__title", "emailed"
+            "emailed", topic_title=_as_seen_by(person, "title")
         ),
         erasure=Erasure.delete(lambda person: person.rows(TopicParticipant.objects.all())),
     )

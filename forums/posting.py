@@ -29,13 +29,14 @@ class PostingError(Exception):
 
 
 def check_rate_limit(user: User) -> None:
-    """At most FORUMS_POSTS_PER_MINUTE new posts per member per minute (fixed window)."""
+    """At most FORUMS_POSTS_PER_MINUTE new posts and edits per member per minute (fixed
+    window)."""
     limit = settings.FORUMS_POSTS_PER_MINUTE
     key = f"forums:posts:{user.pk}:{int(timezone.now().timestamp() // 60)}"
     cache.add(key, 0, timeout=61)
     if cache.incr(key) > limit:
         raise PostingError(
-            f"You can post {limit} messages a minute. Please wait a moment and try again."
+            f"You can post or edit {limit} messages a minute. Please wait a moment and try again."
         )
 
 

@@ -1,5 +1,5 @@
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .adapters import client_ip
@@ -44,8 +44,43 @@ def forum_changed_unless_bulk(**kwargs):
         forum_changed(**kwargs)
 
 
-for model in (Category, Topic, Post, User):
-    post_save.connect(forum_changed, sender=model, dispatch_uid=f"forums.changed.save.{model}")
+# What the visitors' cached fragments show of each model. A save that changes none of these (a
+# sign-in's last_login, a private profile field, the reply-email switch) keeps the cache, so no
+# member can keep every visitor on uncached pages by signing in or saving a profile.
+SHOWN_TO_VISITORS = {
+    Category: ["name", "slug", "description", "position", "parent", "staff_only", "announcements"],
+    Topic: ["category", "title", "slug", "author", "pinned", "locked", "hidden"],
+    Post: ["topic", "author", "source", "html", "edited", "edited_by", "hidden"],
+    User: ["username", "display_name", "job_title", "company", "is_active"],
+}
+
+
+def note_visible_change(sender, instance, update_fields, **kwargs):
+    """Before a save: does it change anything visitors see? The answer waits on the instance
+    for forum_changed_if_visible, which runs once the row is written."""
+    attnames = [sender._meta.get_field(name).attname for name in SHOWN_TO_VISITORS[sender]]
+    if instance._state.adding:
+        changed = sender is not User  # a new account is on no page until it posts
+    elif update_fields is not None:  # names or attnames ("topic" or "topic_id")
+        changed = not update_fields.isdisjoint(SHOWN_TO_VISITORS[sender] + attnames)
+    else:
+        before = sender._base_manager.filter(pk=instance.pk).values(*attnames).first()
+        changed = before is None or any(
+            before[attname] != getattr(instance, attname) for attname in attnames
+        )
+    instance._changes_what_visitors_see = changed
+
+
+def forum_changed_if_visible(sender, instance, **kwargs):
+    if getattr(instance, "_changes_what_visitors_see", True):
+        forum_changed()
+
+
+for model in SHOWN_TO_VISITORS:
+    pre_save.connect(note_visible_change, sender=model, dispatch_uid=f"forums.note.{model}")
+    post_save.connect(
+        forum_changed_if_visible, sender=model, dispatch_uid=f"forums.changed.save.{model}"
+    )
     post_delete.connect(
         forum_changed_unless_bulk, sender=model, dispatch_uid=f"forums.changed.del.{model}"
     )

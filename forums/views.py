@@ -2,6 +2,7 @@ from allauth.account.utils import has_verified_email
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -202,9 +203,15 @@ def post_edit(request, pk):
     if request.method == "POST":
         form = PostForm(request.POST, instance=post)
         if form.is_valid():
-            edit_post(post, editor=request.user, source=form.cleaned_data["source"])
-            messages.success(request, "Your post has been updated.")
-            return redirect(post)
+            # An edit changes what visitors see (the cached pages start again), so it counts
+            # against the same limit as a new post.
+            refused = _posting_refused(request)
+            if refused:
+                form.add_error(None, refused)
+            else:
+                edit_post(post, editor=request.user, source=form.cleaned_data["source"])
+                messages.success(request, "Your post has been updated.")
+                return redirect(post)
     else:
         form = PostForm(instance=post)
     return render(request, "forums/post_edit.html", {"post": post, "form": form})
@@ -296,7 +303,11 @@ def search_view(request):
 
 def notifications_off(request, token):
     """The switch-off link in every reply notification: works without logging in (P11)."""
-    member = notifications.user_for_switch_off_token(token)
+    try:
+        member = notifications.user_for_switch_off_token(token)
+    except signing.SignatureExpired:
+        context = {"expired": True, "max_age_days": notifications.SWITCH_OFF_LINK_MAX_AGE.days}
+        return render(request, "forums/notifications_off.html", context, status=400)
     if member is None:
         raise Http404("This link is not valid.")
     if request.method == "POST":

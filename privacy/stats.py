@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -43,6 +43,7 @@ BROWSERS = [
     ("Safari", re.compile(r"Safari/")),
 ]
 LANGUAGE = re.compile(r"^\s*([a-zA-Z]{2,3})\b")
+OTHER_REFERRER = "other"
 CHART_HEIGHT = 150
 CHART_BAR_STEP = 10
 
@@ -61,20 +62,25 @@ def is_counted(request, response) -> bool:
     )
 
 
-def _referring_site(referer: str) -> str:
+def _referring_site(request) -> str:
+    """The site in the Referer header: its name when it is one of settings.STATS_REFERRER_HOSTS
+    (or their subdomains), "other" for any other site, "" for none or this site. Anyone can
+    write the header, so only a bounded set of names ever gets a counter."""
     try:
-        host = urlsplit(referer).hostname or ""
+        host = (urlsplit(request.headers.get("Referer", "")).hostname or "").removeprefix("www.")
     except ValueError:  # not a URL: a made-up header
         return ""
-    return host.removeprefix("www.")
+    if not host or host == request.get_host().split(":")[0].removeprefix("www."):
+        return ""
+    known = settings.STATS_REFERRER_HOSTS
+    return next((k for k in known if host == k or host.endswith(f".{k}")), OTHER_REFERRER)
 
 
 def dimensions(request) -> list[tuple[str, str]]:
     """What one page view is counted under. Everything is reduced to a coarse category."""
     now = timezone.localtime()
     counted = [(Dimension.PATH, request.path[:200]), (Dimension.HOUR, f"{now.hour:02d}")]
-    referrer = _referring_site(request.headers.get("Referer", ""))
-    if referrer and referrer != request.get_host().split(":")[0].removeprefix("www."):
+    if referrer := _referring_site(request):
         counted.append((Dimension.REFERRER, referrer[:200]))
     user_agent = request.headers.get("User-Agent", "")
     browser = next((name for name, pattern in BROWSERS if pattern.search(user_agent)), "Other")
@@ -85,35 +91,40 @@ def dimensions(request) -> list[tuple[str, str]]:
 
 
 class CacheCounters:
-    """Counters in any Django cache (the in-process one in development).
+    """Counters in the "stats" Django cache (in-process in development), apart from the default
+    cache's rate-limit counters.
 
     A cache cannot list its keys, so the first count of a (day, dimension, value) also takes a
     numbered slot for the day (`visits:<day>:slots` is the number taken) naming its counter.
     """
 
+    @property
+    def cache(self):
+        return caches["stats"]  # looked up each time: Django hands out one object per thread
+
     def add(self, day: date, pairs: list[tuple[str, str]]) -> None:
         for dimension, value in pairs:
             key = self._counter_key(day, dimension, value)
             try:
-                cache.incr(key)
+                self.cache.incr(key)
             except ValueError:  # the first view of this value today
-                if cache.add(key, 1, COUNTER_TIMEOUT):
-                    cache.add(self._slots_key(day), 0, COUNTER_TIMEOUT)
-                    slot = cache.incr(self._slots_key(day))
-                    cache.set(self._slot_key(day, slot), (dimension, value), COUNTER_TIMEOUT)
+                if self.cache.add(key, 1, COUNTER_TIMEOUT):
+                    self.cache.add(self._slots_key(day), 0, COUNTER_TIMEOUT)
+                    slot = self.cache.incr(self._slots_key(day))
+                    self.cache.set(self._slot_key(day, slot), (dimension, value), COUNTER_TIMEOUT)
                 else:
-                    cache.incr(key)
+                    self.cache.incr(key)
 
     def read(self, day: date) -> dict[tuple[str, str], int]:
-        slots = cache.get(self._slots_key(day)) or 0
-        named = cache.get_many([self._slot_key(day, n) for n in range(1, slots + 1)]).values()
+        slots = self.cache.get(self._slots_key(day)) or 0
+        named = self.cache.get_many([self._slot_key(day, n) for n in range(1, slots + 1)]).values()
         counters = {self._counter_key(day, *pair): pair for pair in named}
-        return {counters[key]: n for key, n in cache.get_many(list(counters)).items() if n > 0}
+        return {counters[key]: n for key, n in self.cache.get_many(list(counters)).items() if n > 0}
 
     def take(self, day: date, counts: dict[tuple[str, str], int]) -> None:
         for pair, n in counts.items():
             try:
-                cache.decr(self._counter_key(day, *pair), n)
+                self.cache.decr(self._counter_key(day, *pair), n)
             except ValueError:  # expired meanwhile: nothing left to take
                 pass
 
@@ -160,7 +171,7 @@ class RedisCounters:
 
     @staticmethod
     def _key(day: date) -> str:
-        return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:visits:{day.isoformat()}"
+        return f"{settings.CACHES['stats'].get('KEY_PREFIX', '')}:visits:{day.isoformat()}"
 
 
 @functools.cache

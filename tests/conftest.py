@@ -3,7 +3,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from community.celery import app as celery_app
@@ -43,8 +43,10 @@ def wait_until():
 def _fresh_cache():
     """Rate limits and counters live in the cache: every test starts from an empty one."""
     cache.clear()
+    caches["stats"].clear()
     yield
     cache.clear()
+    caches["stats"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,26 @@
+import time
+from unittest import mock
+
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from forums import moderation
-from forums.notifications import set_reply_notifications, switch_off_token
+from forums.notifications import (
+    SWITCH_OFF_LINK_MAX_AGE,
+    set_reply_notifications,
+    switch_off_token,
+)
 from forums.tasks import notify_reply
 
-from ..factories import PostFactory, StaffFactory, TopicFactory, UserFactory
+from ..factories import (
+    CategoryFactory,
+    ModeratorFactory,
+    PostFactory,
+    StaffFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +121,29 @@ def test_hidden_replies_send_nothing(mailoutbox):
 
 def test_task_for_a_deleted_post_does_nothing(mailoutbox):
     assert notify_reply(123456) == 0
+
+
+def test_no_notification_quotes_a_post_the_participant_can_no_longer_read(mailoutbox):
+    member = UserFactory()
+    topic = TopicFactory(author=member, title="Rota question")
+    moderator = ModeratorFactory()
+    moderation.move_topic(topic, CategoryFactory(staff_only=True), moderator=moderator)
+    fellow_moderator = ModeratorFactory()
+    TOTP.activate(fellow_moderator, generate_totp_secret())  # staff content needs a 2nd factor
+    PostFactory(topic=topic, author=fellow_moderator)
+    post = PostFactory(topic=topic, author=moderator, source="Staff only: ban this member?")
+    assert notify_reply(post.pk) == 1
+    assert [m.to for m in mailoutbox] == [[fellow_moderator.email]]
+
+
+def test_switch_off_link_expires_and_points_to_the_preferences_page(client, settings):
+    member = UserFactory()
+    url = reverse("notifications_off", args=[switch_off_token(member)])
+    later = time.time() + SWITCH_OFF_LINK_MAX_AGE.total_seconds() + 60
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        page = client.post(url)
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "This link has expired" in html and reverse("privacy:preferences") in html
+    member.refresh_from_db()
+    assert member.notify_replies

@@ -3,10 +3,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from forums import moderation
 from forums.models import Category, Post, Topic
 from privacy import registry
 
-from ..factories import PostFactory, TopicFactory, UserFactory
+from ..factories import CategoryFactory, ModeratorFactory, PostFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,26 @@ def test_export_holds_the_members_posts_topics_and_ip_addresses_only():
     PostFactory(topic=topic, source="Someone else's reply")
     exported = {d.key: list(records) for d, records in registry.export(member)}
     assert [p["source"] for p in exported["forum-posts"]] == ["The first post of the topic."]
-    assert [t["title"] for t in exported["forum-topics"]] == ["My topic"]
+    assert [t["topic_title"] for t in exported["forum-topics"]] == ["My topic"]
     assert [p["ip_address"] for p in exported["post-ip-addresses"]] == ["203.0.113.5"]
     assert exported["reply-notifications"] == [{"notify_replies": True}]
+
+
+def test_export_shows_titles_only_of_topics_the_member_may_see_now():
+    member = UserFactory()
+    started = TopicFactory(author=member, title="Moved: a rota dispute")
+    replied = PostFactory(author=member, topic=TopicFactory(title="Hidden: team names")).topic
+    moderator = ModeratorFactory()
+    secret = CategoryFactory(name="Disciplinary cases", staff_only=True)
+    moderation.move_topic(started, secret, moderator=moderator)
+    moderation.moderate_topic(replied, moderation.Action.HIDE_TOPIC, moderator=moderator)
+    exported = {d.key: list(records) for d, records in registry.export(member)}
+    own_words = set(Post.objects.filter(author=member).values_list("source", flat=True))
+    assert {p["source"] for p in exported["forum-posts"]} == own_words and len(own_words) == 2
+    text = repr(exported)
+    for hidden in ("Moved: a rota dispute", "Hidden: team names", "Disciplinary cases"):
+        assert hidden not in text
+    assert len(exported["forum-topics"]) == 1 and len(exported["topic-participation"]) == 2
 
 
 def test_erasure_keeping_posts_leaves_threads_readable_without_the_name():

@@ -171,3 +171,27 @@ def test_many_different_pages_are_all_counted():
 def test_made_up_headers_are_counted_without_an_error(client, header, value):
     assert client.get("/privacy/", headers={**HEADERS, header: value}).status_code == 200
     assert stats.flush_visit_counts() == 1
+
+
+def test_made_up_referrers_are_counted_as_other(client, settings):
+    settings.STATS_REFERRER_HOSTS = ["linkedin.com", "google.com"]
+    for n in range(40):
+        client.get("/privacy/", headers={**HEADERS, "Referer": f"https://spam{n}.example/x"})
+    client.get("/privacy/", headers={**HEADERS, "Referer": "https://uk.linkedin.com/feed/"})
+    client.get("/privacy/", headers=HEADERS)
+    counted = stats.counters().read(timezone.localdate())
+    assert sorted(value for dimension, value in counted if dimension == "referrer") == [
+        "linkedin.com",
+        "other",
+    ]
+    stats.flush_visit_counts()
+    assert views("referrer") == {"other": 40, "linkedin.com": 2}
+
+
+def test_visit_counters_never_touch_the_default_cache():
+    cache.set("rate-limit-sentinel", 1)
+    counters = stats.CacheCounters()
+    counters.add(timezone.localdate(), [("path", f"/t/{n}/") for n in range(50)])
+    assert len(counters.read(timezone.localdate())) == 50
+    assert cache.get_many([f"visits:{timezone.localdate()}:slots"]) == {}
+    assert cache.get("rate-limit-sentinel") == 1

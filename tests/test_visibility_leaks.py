@@ -1,0 +1,172 @@
+"""Nothing leaks sideways (the class test): every email that carries content, every cached page
+fragment and every export is checked against the forum's visibility rule, on a forum with moved,
+hidden and staff-only content and a visitor with an odd query string."""
+
+import inspect
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from community.celery import app as celery_app
+from forums import moderation
+from forums.models import Category, Post, Topic, User
+from privacy import registry
+
+from .factories import CategoryFactory, ModeratorFactory, PostFactory, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ODD_QUERY = "utm_id=tracker-4711&pad=" + "p" * 4096 + "&q=%3Cscript%3Eodd()%3C/script%3E"
+ODD_MARKERS = ("tracker-4711", "p" * 4096, "<script>odd()", "odd()")
+# Tasks whose argument is not forum content, with why their emails carry none: each sends a
+# person their own request, export or policy notice, or a newsletter written by staff.
+NOT_FORUM_CONTENT = {"export_id", "request_id", "policy_id", "newsletter_id"}
+# Tasks called with each post's id: what the forum's content emails start from.
+CONTENT_ARGUMENTS = {"post_id"}
+
+
+@pytest.fixture
+def forum(django_capture_on_commit_callbacks):
+    """A member's content, then staff moving, hiding and discussing it. Every title and post text
+    is unique, so any of them can be looked for in an email, a page or an export."""
+    public, secret = CategoryFactory(), CategoryFactory(staff_only=True, name="Staff room")
+    member, other = UserFactory(), UserFactory()
+    staff = ModeratorFactory()
+    TOTP.activate(staff, generate_totp_secret())  # staff-only content needs a second factor
+
+    moved = TopicFactory(
+        author=member, category=public, title="Title moved away", source="Member's own words"
+    )
+    hidden_topic = TopicFactory(
+        author=other, category=public, title="Title of a hidden topic", source="Other's opening"
+    )
+    PostFactory(topic=hidden_topic, author=member, source="Member's words in a hidden topic")
+    with_hidden_reply = TopicFactory(
+        author=member, category=public, title="Title in the open", source="Member's question"
+    )
+    hidden_reply = PostFactory(topic=with_hidden_reply, author=other, source="Other's hidden words")
+    visible = TopicFactory(
+        author=member, category=public, title="Title everyone sees", source="Member's tip"
+    )
+    PostFactory(topic=visible, author=other, source="Other's words everyone sees")
+
+    PostFactory(topic=moved, author=other, source="Other's words before the move")
+    # Visitors see the forum before staff act, so their pages are in the cache.
+    walk_as_visitors()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.move_topic(moved, secret, moderator=staff)
+        moderation.moderate_topic(hidden_topic, moderation.Action.HIDE_TOPIC, moderator=staff)
+        moderation.set_post_hidden(hidden_reply, True, moderator=staff)
+        PostFactory(topic=moved, author=staff, source="Staff discussion of the member")
+        TopicFactory(
+            author=staff, category=secret, title="Staff-only title", source="Staff-only words"
+        )
+    return member
+
+
+def texts():
+    """Every title and post text in the forum, with what it belongs to."""
+    return [(topic.title, topic) for topic in Topic.objects.all()] + [
+        (post.source, post) for post in Post.objects.all()
+    ]
+
+
+def can_see(user, thing) -> bool:
+    return type(thing).objects.visible_to(user).filter(pk=thing.pk).exists()
+
+
+def hidden_from(user, html: str) -> list[str]:
+    return [text for text, thing in texts() if text in html and not can_see(user, thing)]
+
+
+def forum_urls() -> list[str]:
+    return (
+        ["/", "/search/?q=words"]
+        + [c.get_absolute_url() for c in Category.objects.all()]
+        + [t.get_absolute_url() for t in Topic.objects.all()]
+        + [f"/u/{u.username}/" for u in User.objects.all()]
+    )
+
+
+def walk_as_visitors() -> set[str]:
+    """Every forum page, first for a visitor with an odd query string, then for another one:
+    the second must get nothing of the first's request and nothing they may not see. Returns
+    the templates rendered."""
+    rendered = set()
+    for url in forum_urls():
+        joiner = "&" if "?" in url else "?"
+        first = Client().get(f"{url}{joiner}{ODD_QUERY}")
+        second = Client().get(url)
+        rendered |= {t.name for t in first.templates + second.templates}
+        html = second.content.decode()
+        assert [marker for marker in ODD_MARKERS if marker in html] == [], url
+        assert hidden_from(AnonymousUser(), html) == [], url
+    return rendered
+
+
+def test_no_cached_fragment_holds_a_visitors_request_or_content_they_may_not_see(forum):
+    rendered = walk_as_visitors()
+    cached = {
+        str(path.relative_to(settings.BASE_DIR / "templates"))
+        for path in (settings.BASE_DIR / "templates").rglob("*.html")
+        if "{% cache " in path.read_text()
+    }
+    assert cached and cached <= rendered  # every cached template was walked
+
+
+def content_tasks():
+    """Every task of the project, each either sending forum content or declared not to."""
+    celery_app.loader.import_default_modules()
+    for name, task in sorted(celery_app.tasks.items()):
+        if name.startswith("celery."):
+            continue
+        arguments = set(inspect.signature(task.run).parameters)
+        assert arguments <= CONTENT_ARGUMENTS | NOT_FORUM_CONTENT, name
+        if not arguments or arguments <= CONTENT_ARGUMENTS:
+            yield task, arguments
+
+
+def test_no_email_carries_content_its_recipient_may_not_see(forum, mailoutbox):
+    for task, arguments in content_tasks():
+        if arguments:
+            for post_id in Post.objects.order_by("pk").values_list("pk", flat=True):
+                task(post_id)
+        else:
+            task()
+    assert any("Other's words everyone sees" in m.body for m in mailoutbox)  # the check bites
+    for email in mailoutbox:
+        content = "\n".join(
+            [email.subject, email.body] + [part for part, _ in getattr(email, "alternatives", [])]
+        )
+        for address in email.to:
+            recipient = User.objects.filter(email__iexact=address).first() or AnonymousUser()
+            assert hidden_from(recipient, content) == [], (address, email.subject)
+
+
+def test_no_export_holds_what_the_person_may_not_see_now(forum):
+    for subject in (forum, forum.email, "visitor@example.org"):
+        person = registry.Person.of(subject)
+        exported = repr([(d.key, list(records)) for d, records in registry.export(subject)])
+        reader = person.user or AnonymousUser()
+        leaked = [
+            text
+            for text, thing in texts()
+            if text in exported
+            and not can_see(reader, thing)
+            and not (isinstance(thing, Post) and person.user and thing.author == person.user)
+        ]
+        assert leaked == [], subject
+
+
+def test_the_forum_has_content_in_every_state_the_walks_look_for(forum):
+    unseen = {text for text, thing in texts() if not can_see(forum, thing)}
+    assert {
+        "Title moved away",  # moved into a staff-only category
+        "Staff discussion of the member",  # written there since
+        "Title of a hidden topic",
+        "Other's hidden words",  # a hidden post in a topic everyone sees
+        "Staff-only title",
+    } <= unseen
