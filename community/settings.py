@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "forums.middleware.StaffSecondFactorMiddleware",
     "privacy.middleware.TermsAcceptanceMiddleware",
+    "community.middleware.RateLimitUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -107,15 +108,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis is the cache and the Celery broker when REDIS_URL is set.
+# Redis is the cache and the Celery broker when REDIS_URL is set. "stats" holds the visit
+# counters (privacy/stats.py) apart from "default", so a flood of them cannot evict rate limits.
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ccc")
 if REDIS_URL:
+    _redis_cache = {
+        # Django's, reusing its client object; the site runs on without it (community/cache.py).
+        "BACKEND": "community.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        # An unreachable Redis costs a second at most, not a hung page.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "community.cache.RedisCache",  # Django's, reusing its client object
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ccc"),
-        }
+        "default": {**_redis_cache, "KEY_PREFIX": CACHE_KEY_PREFIX},
+        "stats": {**_redis_cache, "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:stats"},
     }
 else:
     CACHES = {
@@ -192,6 +199,18 @@ ACCOUNT_RATE_LIMITS = {
     "feedback": "10/h/ip",
     "resource_signup": "30/h/ip",
 }
+# When the cache cannot be reached, these rate limits refuse (community.middleware) instead of
+# letting everything through: sign-in, password reset and the forms that send an email.
+RATE_LIMITS_FAIL_CLOSED = [
+    "login",
+    "login_failed",
+    "reset_password",
+    "reset_password_from_key",
+    "newsletter_signup",
+    "data_request",
+    "resource_signup",
+    "feedback",
+]
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME

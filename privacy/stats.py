@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from community.outages import log_outage
+
 from .models import DailyVisitCount
 
 Dimension = DailyVisitCount.Dimension
@@ -174,8 +176,12 @@ def counters() -> CacheCounters | RedisCounters:
 
 
 def count(pairs: list[tuple[str, str]], day: date | None = None) -> None:
-    """Add one page view to the counter of each (dimension, value)."""
-    counters().add(day or timezone.localdate(), pairs)
+    """Add one page view to the counter of each (dimension, value). While Redis is down the
+    view goes uncounted: statistics are not worth a page."""
+    try:
+        counters().add(day or timezone.localdate(), pairs)
+    except (redis.ConnectionError, redis.TimeoutError) as error:
+        log_outage("stats", "Visit statistics unavailable, views go uncounted: %s", error)
 
 
 def flush_visit_counts() -> int:
