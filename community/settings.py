@@ -302,7 +302,10 @@ for _script in (urlparse(ANALYTICS_SCRIPT_URL), urlparse(SOCIAL_SHARE_SCRIPT_URL
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker on the local file system.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if not REDIS_URL:
+if REDIS_URL:
+    # Publishing to an unreachable Redis gives up after a second per attempt.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+else:
     _queue_dir = VAR_DIR / "celery"
     (_queue_dir / "control").mkdir(parents=True, exist_ok=True)  # kombu does not create them
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -318,6 +321,14 @@ CELERY_TASK_ACKS_LATE = True  # a task killed with its worker runs again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that sends a task while the broker is down answers within seconds (three attempts
+# with the connect timeout above); a sweep sends the task later (community.celery.enqueue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 

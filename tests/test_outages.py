@@ -1,6 +1,7 @@
 """A Redis outage costs speed, never a page or a request: the site against a Redis server of
 the test's own, configured as a deploy with REDIS_URL is, which the test stops and starts."""
 
+import json
 import logging
 import runpy
 import socket
@@ -10,9 +11,13 @@ import time
 import pytest
 import redis
 from django.test import Client
+from django.utils import timezone
 
 import community.settings as project_settings
 from community import outages
+from community.celery import app as celery_app
+from privacy import requests
+from privacy.models import DataRequest
 
 from .factories import PASSWORD, TopicFactory, UserFactory
 
@@ -58,18 +63,34 @@ class RedisServer:
 
 @pytest.fixture
 def own_redis(settings, monkeypatch):
-    """The caches on a Redis of this test's own, with the settings the project gives a deploy
-    whose REDIS_URL names it."""
+    """The caches and the Celery broker on a Redis of this test's own, with the settings the
+    project gives a deploy whose REDIS_URL names it."""
     server = RedisServer()
     server.start()
     monkeypatch.setenv("REDIS_URL", server.url)
     deployed = runpy.run_path(project_settings.__file__)
     settings.REDIS_URL = server.url
     settings.CACHES = deployed["CACHES"]
+    broker = {
+        "broker_url": deployed["CELERY_BROKER_URL"],
+        "broker_transport_options": deployed["CELERY_BROKER_TRANSPORT_OPTIONS"],
+    }
+    saved = {name: celery_app.conf[name] for name in broker}
+    celery_app.conf.update(broker)
+    _forget_broker_connections()
     monkeypatch.setattr(outages, "_last_logged", {})
     yield server
     if server.process.poll() is None:
         server.stop()
+    celery_app.conf.update(saved)
+    _forget_broker_connections()
+
+
+def _forget_broker_connections():
+    """Celery keeps its connection pools for the life of the app: make it open new ones to the
+    broker now configured (what Celery itself does after a fork)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def test_every_page_renders_while_the_cache_is_down(own_redis):
@@ -115,3 +136,26 @@ def test_other_rate_limits_let_the_request_through_while_the_cache_is_down(clien
     response = client.post("/accounts/signup/", {"username": "newcomer", "email": "not an email"})
     assert response.status_code == 200
     assert "Enter a valid email address" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_data_request_made_while_redis_is_down_is_kept_and_sent_once_redis_is_back(
+    client, own_redis
+):
+    member = UserFactory()
+    client.force_login(member)
+    own_redis.stop()
+    started = time.monotonic()
+    response = client.post("/privacy/my-data/export/", follow=True)
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    assert "preparing a copy of your data" in response.content.decode()
+    request = DataRequest.objects.get(user=member)
+    assert request.status == DataRequest.Status.IN_PROGRESS
+
+    own_redis.start()  # empty: whatever was queued before the outage is gone
+    assert own_redis.client().llen("celery") == 0
+    assert requests.sweep(now=timezone.now() + requests.STALE_AFTER * 2) == 1
+    queued = json.loads(own_redis.client().lindex("celery", 0))
+    assert queued["headers"]["task"] == "privacy.build_data_export"
+    assert queued["headers"]["argsrepr"] == f"({request.exports.get().pk},)"
