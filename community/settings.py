@@ -125,12 +125,19 @@ if REDIS_URL:
         "stats": {**_redis_cache, "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:stats"},
     }
 else:
+    # One cache for the web server, the worker and beat under `make run`: an in-process cache
+    # would give each its own counters, rate limits and visitors' page cache. Files rather than
+    # a database table: nothing to create, and no query added to every page. Their `add` and
+    # `incr` read, then write, so two processes racing on one key may lose a count or both take
+    # a lock; on one developer's machine that is rare and harmless (Redis's are atomic).
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache" / alias,
             # Room for a few days of visit counters (privacy/stats.py) beside everything else.
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
+        for alias in ("default", "stats")
     }
 # The cookie groups and the banner's wording, which every page reads several times: from the
 # default cache, once per request.
