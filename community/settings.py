@@ -2,7 +2,8 @@
 
 Every deploy-time value comes from an environment variable. The defaults are for a developer's
 machine: SQLite and files under var/, a Celery broker that needs no server, emails written to
-var/mail/. Production (DEBUG off) refuses to start without a real SECRET_KEY.
+var/mail/. DEBUG is off unless the environment turns it on (`make run` and the tests do), and
+with DEBUG off the site refuses to start without a real SECRET_KEY.
 """
 
 from pathlib import Path
@@ -16,7 +17,9 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off by default: a deploy that forgets DEBUG=0 must not run on the development SECRET_KEY below,
+# which is in the repository and would let anyone forge every signed link.
+DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")

@@ -28,6 +28,21 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    """A deploy that forgets DEBUG=0 cannot run on the development SECRET_KEY in the repository."""
+    forgot_everything = manage({}, "check")
+    assert forgot_everything.returncode != 0
+    assert "SECRET_KEY must be set" in forgot_everything.stderr
+    forgot_debug = manage(
+        {"SECRET_KEY": "k" * 20 + "x9Qz!" * 10},
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+    )
+    assert forgot_debug.stdout.split() == ["False"], forgot_debug.stderr
+
+
 def test_production_refuses_a_short_secret_key():
     result = manage({"DEBUG": "0", "SECRET_KEY": "short"}, "check")
     assert result.returncode != 0
