@@ -221,7 +221,9 @@ RATE_LIMITS_FAIL_CLOSED = [
     "resource_signup",
     "feedback",
 ]
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
+# 0: the client's address is the connection's. Behind N proxies that each add to
+# X-Forwarded-For, N; more than there are would let a client choose its own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 

@@ -78,3 +78,22 @@ def test_without_redis_the_web_server_worker_and_beat_share_one_cache():
     shell(f"cache.add('{key}', 0); cache.incr('{key}')")
     seen = shell(f"print(cache.incr('{key}'), stats.get('{key}')); cache.delete('{key}')")
     assert seen.split() == ["2", "None"]
+
+
+def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_declared_proxy():
+    """A deploy without a proxy must not take the address (sign-in records, rate limits) from a
+    header that the client writes."""
+    code = (
+        "from django.test import RequestFactory; from allauth.account.adapter import get_adapter; "
+        "request = RequestFactory().get('/', REMOTE_ADDR='203.0.113.5', "
+        "HTTP_X_FORWARDED_FOR='198.51.100.7'); print(get_adapter().get_client_ip(request))"
+    )
+    production = {"DEBUG": "0", "SECRET_KEY": "k" * 20 + "x9Qz!" * 10}
+
+    def client_ip(**extra_env) -> list[str]:
+        result = manage({**production, **extra_env}, "shell", "--no-imports", "-c", code)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    assert client_ip() == ["203.0.113.5"]
+    assert client_ip(TRUSTED_PROXY_COUNT="1") == ["198.51.100.7"]
