@@ -17,6 +17,7 @@ the start of the request.
 
 import re
 import threading
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -32,6 +33,7 @@ from .outages import log_outage
 # allauth keeps a rate limit's history under "allauth:rl:<app>:<action>:<rate>:<source>"
 # (allauth.core.internal.ratelimit.get_cache_key), and its lock under the same key + ":lock".
 RATE_LIMIT_KEY = re.compile(r"allauth:rl:[^:]+:([^:]+):")
+RETRY_AFTER = 5  # seconds
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -59,20 +61,29 @@ def _fails_closed(keys) -> bool:
 
 
 class RedisCache(DjangoRedisCache):
+    _down_until = 0.0  # time.monotonic() before which Redis is not tried again
+    _error = None  # why it was given up
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
 
     def _or_without_redis(self, keys, fallback, method, *args):
-        """`method(*args)`, or `fallback` (what an empty cache would answer) if Redis is down."""
-        try:
-            return method(*args)
-        except (RedisConnectionError, RedisTimeoutError) as error:
-            if _fails_closed(keys):
-                log_outage("rate-limit", "Sensitive forms refused: no cache for rate limits.")
-                raise RateLimitUnavailable from error
-            log_outage("cache", "Cache unavailable, pages are built without it: %s", error)
-            return fallback
+        """`method(*args)`, or `fallback` (what an empty cache would answer) while Redis is down.
+
+        After a failure Redis is left alone for RETRY_AFTER seconds, so a server that hangs
+        costs a page one timeout, not one per cache call.
+        """
+        if time.monotonic() >= self._down_until:
+            try:
+                return method(*args)
+            except (RedisConnectionError, RedisTimeoutError) as error:
+                self._down_until, self._error = time.monotonic() + RETRY_AFTER, error
+        if _fails_closed(keys):
+            log_outage("rate-limit", "Sensitive forms refused: no cache for rate limits.")
+            raise RateLimitUnavailable from self._error
+        log_outage("cache", "Cache unavailable, pages are built without it: %s", self._error)
+        return fallback
 
     def get(self, key, default=None, version=None):
         return self._or_without_redis([key], default, super().get, key, default, version)

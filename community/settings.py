@@ -315,8 +315,9 @@ for _script in (urlparse(ANALYTICS_SCRIPT_URL), urlparse(SOCIAL_SHARE_SCRIPT_URL
 # Celery: Redis when REDIS_URL is set, otherwise a broker on the local file system.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if REDIS_URL:
-    # Publishing to an unreachable Redis gives up after a second per attempt.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+    # Publishing to a Redis that is unreachable, or reachable but hung, gives up within seconds
+    # (kombu waits forever without socket_timeout); BRPOP's own timeout is 1 s.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 else:
     _queue_dir = VAR_DIR / "celery"
     (_queue_dir / "control").mkdir(parents=True, exist_ok=True)  # kombu does not create them
@@ -333,10 +334,10 @@ CELERY_TASK_ACKS_LATE = True  # a task killed with its worker runs again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A page that sends a task while the broker is down answers within seconds (three attempts
-# with the connect timeout above); a sweep sends the task later (community.celery.enqueue).
+# A page that sends a task while the broker is down answers within seconds (two attempts with
+# the timeouts above); a sweep sends the task later (community.celery.enqueue).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.2,

@@ -62,28 +62,48 @@ class RedisServer:
 
 
 @pytest.fixture
-def own_redis(settings, monkeypatch):
-    """The caches and the Celery broker on a Redis of this test's own, with the settings the
-    project gives a deploy whose REDIS_URL names it."""
+def deploy_on_redis(settings, monkeypatch):
+    """A function that puts the caches and the Celery broker on a Redis URL, with the settings
+    the project gives a deploy whose REDIS_URL names it."""
+    saved = {name: celery_app.conf[name] for name in ("broker_url", "broker_transport_options")}
+
+    def deploy(url: str) -> None:
+        monkeypatch.setenv("REDIS_URL", url)
+        deployed = runpy.run_path(project_settings.__file__)
+        settings.REDIS_URL = url
+        settings.CACHES = deployed["CACHES"]
+        celery_app.conf.update(
+            broker_url=deployed["CELERY_BROKER_URL"],
+            broker_transport_options=deployed["CELERY_BROKER_TRANSPORT_OPTIONS"],
+        )
+        _forget_broker_connections()
+
+    monkeypatch.setattr(outages, "_last_logged", {})
+    yield deploy
+    celery_app.conf.update(saved)
+    _forget_broker_connections()
+
+
+@pytest.fixture
+def own_redis(deploy_on_redis):
+    """A Redis of this test's own, which it can stop and start."""
     server = RedisServer()
     server.start()
-    monkeypatch.setenv("REDIS_URL", server.url)
-    deployed = runpy.run_path(project_settings.__file__)
-    settings.REDIS_URL = server.url
-    settings.CACHES = deployed["CACHES"]
-    broker = {
-        "broker_url": deployed["CELERY_BROKER_URL"],
-        "broker_transport_options": deployed["CELERY_BROKER_TRANSPORT_OPTIONS"],
-    }
-    saved = {name: celery_app.conf[name] for name in broker}
-    celery_app.conf.update(broker)
-    _forget_broker_connections()
-    monkeypatch.setattr(outages, "_last_logged", {})
+    deploy_on_redis(server.url)
     yield server
     if server.process.poll() is None:
         server.stop()
-    celery_app.conf.update(saved)
-    _forget_broker_connections()
+
+
+@pytest.fixture
+def hung_redis(deploy_on_redis):
+    """A server that takes connections and never answers: a Redis that hangs, or one whose
+    host vanished behind a firewall or a failover."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        deploy_on_redis(f"redis://127.0.0.1:{server.getsockname()[1]}/0")
+        yield
 
 
 def _forget_broker_connections():
@@ -158,3 +178,14 @@ def test_a_data_request_made_while_redis_is_down_is_kept_and_sent_once_redis_is_
     queued = json.loads(own_redis.client().lindex("celery", 0))
     assert queued["headers"]["task"] == "privacy.build_data_export"
     assert queued["headers"]["argsrepr"] == f"({request.exports.get().pk},)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hung_redis_costs_a_data_request_seconds_not_minutes(client, hung_redis):
+    member = UserFactory()
+    client.force_login(member)
+    started = time.monotonic()
+    response = client.post("/privacy/my-data/export/", follow=True)
+    assert time.monotonic() - started < 10
+    assert "preparing a copy of your data" in response.content.decode()
+    assert DataRequest.objects.get(user=member).status == DataRequest.Status.IN_PROGRESS
