@@ -18,8 +18,9 @@ def enqueue(task, *args, **kwargs) -> None:
     """Send `task(*args, **kwargs)` to the workers once the current transaction commits (at
     once outside a transaction), so a worker never looks for a row that is not there yet.
 
-    The database row is the truth: if the broker cannot be reached, the outage is logged and
-    the caller's request goes on; the periodic sweep that owns this kind of work sends it again.
+    If the broker cannot be reached, the outage is logged and the caller's request goes on.
+    Work that must not be lost keeps its state in a database row, and a periodic sweep sends it
+    again (privacy.requests.sweep, privacy.tasks.resume_sending).
     """
     transaction.on_commit(partial(_send, task, args, kwargs))
 
@@ -28,4 +29,4 @@ def _send(task, args, kwargs) -> None:
     try:
         task.delay(*args, **kwargs)
     except OperationalError as error:
-        log_outage("broker", "Broker unavailable, the sweeps will send the work later: %s", error)
+        log_outage("broker", "Broker unavailable, tasks are not sent: %s", error)
