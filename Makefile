@@ -15,7 +15,9 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 # Migrate, add the demo data (idempotent: only what is missing), then run the web server,
-# a Celery worker and Celery beat together; Ctrl-C stops all three.
+# a Celery worker and Celery beat together; Ctrl-C stops all three. DEBUG is on unless the
+# environment says otherwise (the settings default it to off, for deploys).
+run: export DEBUG ?= 1
 run: install
 	mkdir -p var/mail
 	$(BIN)/python manage.py migrate --noinput

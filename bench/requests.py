@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+os.environ.setdefault("DEBUG", "1")  # a developer's machine, as under `make run`
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402

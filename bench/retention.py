@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+os.environ.setdefault("DEBUG", "1")  # a developer's machine, as under `make run`
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402

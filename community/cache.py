@@ -1,8 +1,12 @@
-"""Cache backends that take per-request overhead off every page.
+"""Cache backends that take per-request overhead off every page, and keep the site up without Redis.
 
 `RedisCache`: Django's Redis backend builds a new `redis.Redis` client object (with its table
 of response callbacks) for every cache call; this one builds one per connection pool and
-reuses it (a client is thread-safe: connections come from the pool).
+reuses it (a client is thread-safe: connections come from the pool). When Redis cannot be
+reached, an outage costs speed, not pages: reads miss, writes are dropped, `add` succeeds and
+`incr` counts from zero, so a counter or a lock that needs the cache lets the request through.
+The exception is the rate limits of the sensitive forms (`settings.RATE_LIMITS_FAIL_CLOSED`),
+which raise `RateLimitUnavailable` so that `community.middleware` refuses the request instead.
 
 `PerRequestCache`: another cache's values, read at most once per request. Settings that every
 page reads several times (the cookie groups and the banner wording) would otherwise cost a round
@@ -11,13 +15,25 @@ a write or delete also updates what the current request has seen, so nothing is 
 the start of the request.
 """
 
+import re
 import threading
+import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.core.signals import request_finished, request_started
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .outages import log_outage
+
+# allauth keeps a rate limit's history under "allauth:rl:<app>:<action>:<rate>:<source>"
+# (allauth.core.internal.ratelimit.get_cache_key), and its lock under the same key + ":lock".
+RATE_LIMIT_KEY = re.compile(r"allauth:rl:[^:]+:([^:]+):")
+RETRY_AFTER = 5  # seconds
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -32,10 +48,75 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+class RateLimitUnavailable(Exception):
+    """A sensitive form's rate limit cannot be checked because the cache is down."""
+
+
+def _fails_closed(keys) -> bool:
+    """Whether one of `keys` counts attempts at a form listed in RATE_LIMITS_FAIL_CLOSED."""
+    return any(
+        (match := RATE_LIMIT_KEY.match(key)) and match[1] in settings.RATE_LIMITS_FAIL_CLOSED
+        for key in keys
+    )
+
+
 class RedisCache(DjangoRedisCache):
+    _down_until = 0.0  # time.monotonic() before which Redis is not tried again
+    _error = None  # why it was given up
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def _or_without_redis(self, keys, fallback, method, *args):
+        """`method(*args)`, or `fallback` (what an empty cache would answer) while Redis is down.
+
+        After a failure Redis is left alone for RETRY_AFTER seconds, so a server that hangs
+        costs a page one timeout, not one per cache call.
+        """
+        if time.monotonic() >= self._down_until:
+            try:
+                return method(*args)
+            except (RedisConnectionError, RedisTimeoutError) as error:
+                self._down_until, self._error = time.monotonic() + RETRY_AFTER, error
+        if _fails_closed(keys):
+            log_outage("rate-limit", "Sensitive forms refused: no cache for rate limits.")
+            raise RateLimitUnavailable from self._error
+        log_outage("cache", "Cache unavailable, pages are built without it: %s", self._error)
+        return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._or_without_redis([key], default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._or_without_redis(keys, {}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._or_without_redis([key], False, super().has_key, key, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or_without_redis([key], True, super().add, key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._or_without_redis([key], delta, super().incr, key, delta, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._or_without_redis([key], None, super().set, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or_without_redis(data, list(data), super().set_many, data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or_without_redis([key], False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._or_without_redis([key], False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        self._or_without_redis(keys, None, super().delete_many, keys, version)
+
+    def clear(self):
+        return self._or_without_redis([], False, super().clear)
 
 
 _request = threading.local()

@@ -2,7 +2,8 @@
 
 Every deploy-time value comes from an environment variable. The defaults are for a developer's
 machine: SQLite and files under var/, a Celery broker that needs no server, emails written to
-var/mail/. Production (DEBUG off) refuses to start without a real SECRET_KEY.
+var/mail/. DEBUG is off unless the environment turns it on (`make run` and the tests do), and
+with DEBUG off the site refuses to start without a real SECRET_KEY.
 """
 
 from pathlib import Path
@@ -16,7 +17,9 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off by default: a deploy that forgets DEBUG=0 must not run on the development SECRET_KEY below,
+# which is in the repository and would let anyone forge every signed link.
+DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "forums.middleware.StaffSecondFactorMiddleware",
     "privacy.middleware.TermsAcceptanceMiddleware",
+    "community.middleware.RateLimitUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -107,34 +111,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis is the cache and the Celery broker when REDIS_URL is set.
+# Redis is the cache and the Celery broker when REDIS_URL is set. "stats" holds the visit
+# counters (privacy/stats.py) apart from "default", so a flood of them cannot evict rate limits.
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ccc")
 if REDIS_URL:
+    _redis_cache = {
+        # Django's, reusing its client object; the site runs on without it (community/cache.py).
+        "BACKEND": "community.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        # An unreachable Redis costs a second at most, not a hung page.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "community.cache.RedisCache",  # Django's, reusing its client object
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ccc"),
-        }
+        "default": {**_redis_cache, "KEY_PREFIX": CACHE_KEY_PREFIX},
+        "stats": {**_redis_cache, "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:stats"},
     }
 else:
+    # One cache for the web server, the worker and beat under `make run`: an in-process cache
+    # would give each its own counters, rate limits and visitors' page cache. Files rather than
+    # a database table: nothing to create, and no query added to every page. Their `add` and
+    # `incr` read, then write, so two processes racing on one key may lose a count or both take
+    # a lock; on one developer's machine that is rare and harmless (Redis's are atomic).
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            # Room for a few days of visit counters (privacy/stats.py) beside everything else.
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache" / alias,
+            # "stats" needs room for a few days of visit counters (privacy/stats.py).
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
+        for alias in ("default", "stats")
     }
 # The cookie groups and the banner's wording, which every page reads several times: from the
 # default cache, once per request.
 CACHES["consent"] = {"BACKEND": "community.cache.PerRequestCache", "LOCATION": "default"}
-# Visit counters (privacy/stats.py) in a cache of their own, so they cannot evict rate-limit
-# counters such as allauth's failed-login lockouts from the default one.
-CACHES["stats"] = {
-    **CACHES["default"],
-    "LOCATION": CACHES["default"].get("LOCATION", "stats"),
-    "KEY_PREFIX": f"{CACHES['default'].get('KEY_PREFIX', '')}-stats",
-}
 
 AUTH_USER_MODEL = "forums.User"
 AUTHENTICATION_BACKENDS = [
@@ -199,7 +209,21 @@ ACCOUNT_RATE_LIMITS = {
     "feedback": "10/h/ip",
     "resource_signup": "30/h/ip",
 }
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
+# When the cache cannot be reached, these rate limits refuse (community.middleware) instead of
+# letting everything through: sign-in, password reset and the forms that send an email.
+RATE_LIMITS_FAIL_CLOSED = [
+    "login",
+    "login_failed",
+    "reset_password",
+    "reset_password_from_key",
+    "newsletter_signup",
+    "data_request",
+    "resource_signup",
+    "feedback",
+]
+# 0: the client's address is the connection's. Behind N proxies that each add to
+# X-Forwarded-For, N; more than there are would let a client choose its own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 
@@ -290,7 +314,11 @@ for _script in (urlparse(ANALYTICS_SCRIPT_URL), urlparse(SOCIAL_SHARE_SCRIPT_URL
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker on the local file system.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if not REDIS_URL:
+if REDIS_URL:
+    # Publishing to a Redis that is unreachable, or reachable but hung, gives up within seconds
+    # (kombu waits forever without socket_timeout); BRPOP's own timeout is 1 s.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+else:
     _queue_dir = VAR_DIR / "celery"
     (_queue_dir / "control").mkdir(parents=True, exist_ok=True)  # kombu does not create them
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -306,6 +334,14 @@ CELERY_TASK_ACKS_LATE = True  # a task killed with its worker runs again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that sends a task while the broker is down answers within seconds (two attempts with
+# the timeouts above); a sweep sends the task later (community.celery.enqueue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -13,6 +13,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
+from community.celery import enqueue
+
 from . import search
 from .markup import render_post
 from .models import Category, Post, Topic, TopicParticipant, User
@@ -70,7 +72,7 @@ def reply(*, topic: Topic, author: User, source: str, ip_address: str | None) ->
     Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") + 1)
     from .tasks import notify_reply
 
-    notify_reply.delay_on_commit(post.pk)
+    enqueue(notify_reply, post.pk)
     return post
 
 

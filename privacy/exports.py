@@ -8,6 +8,7 @@ no files uploaded by members, so the ZIP holds only these two.
 from __future__ import annotations
 
 import io
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -28,10 +29,15 @@ _encoder = DjangoJSONEncoder(ensure_ascii=False)
 
 
 def write_export(export: DataExport, *, subject) -> None:
-    """Build the ZIP for `subject` (a member or an address) into `export.file`; not saved."""
+    """Build the ZIP for `subject` (a member or an address) into `export.file`; the caller saves
+    it. The file's name is random (a request's number leads nobody to it) and is saved before
+    the file is written, so that a rerun after a crash replaces the half-built file."""
+    if not export.file.name:
+        export.file.name = f"exports/{secrets.token_urlsafe(32)}.zip"
+        export.save(update_fields=["file"])
+    name = export.file.name
     with tempfile.TemporaryFile() as spool:
         write_zip(spool, subject)
-        name = f"exports/request-{export.request_id}-export-{export.pk}.zip"
         storage = export.file.storage
         if storage.exists(name):  # a rerun after a crash replaces the half-built file
             storage.delete(name)

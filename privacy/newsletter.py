@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from community.celery import enqueue
+
 from . import consent, emails
 from .models import Consent, ConsentText, Newsletter, NewsletterDelivery
 from .requests import unrestricted
@@ -132,7 +134,7 @@ def start_sending(newsletter: Newsletter) -> bool:
             pk=newsletter.pk, status=Newsletter.Status.DRAFT
         ).update(status=Newsletter.Status.SENDING, send_started=timezone.now())
         if started:
-            send_newsletter.delay_on_commit(newsletter.pk)
+            enqueue(send_newsletter, newsletter.pk)
     return bool(started)
 
 
@@ -145,7 +147,7 @@ def sweep() -> int:
         Newsletter.objects.filter(status=Newsletter.Status.SENDING).values_list("pk", flat=True)
     )
     for newsletter_id in ids:
-        send_newsletter.delay(newsletter_id)
+        enqueue(send_newsletter, newsletter_id)
     return len(ids)
 
 

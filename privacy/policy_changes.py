@@ -13,6 +13,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from community.celery import enqueue
+
 from . import consent, emails
 from .models import PolicyVersion
 
@@ -65,7 +67,7 @@ def start_notifying(policy: PolicyVersion) -> None:
     from .tasks import notify_policy_change  # the task module imports this one
 
     if policy.material and policy.notified_at is None:
-        notify_policy_change.delay_on_commit(policy.pk)
+        enqueue(notify_policy_change, policy.pk)
 
 
 def sweep() -> int:
@@ -76,7 +78,7 @@ def sweep() -> int:
         PolicyVersion.objects.filter(material=True, notified_at=None).values_list("pk", flat=True)
     )
     for policy_id in ids:
-        notify_policy_change.delay(policy_id)
+        enqueue(notify_policy_change, policy_id)
     return len(ids)
 
 

@@ -8,9 +8,7 @@ commit; `DataRequest.enqueued` marks it, and `sweep` re-sends work whose task wa
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,12 +18,12 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from kombu.exceptions import OperationalError
+
+from community.celery import enqueue
 
 from . import emails, registry
 from .models import DataExport, DataRequest, ProcessingRestriction, RequestEvent, add_months
 
-logger = logging.getLogger(__name__)
 Kind, Status, Action = DataRequest.Kind, DataRequest.Status, RequestEvent.Action
 
 PRIVACY_OFFICERS = "Privacy officers"
@@ -397,17 +395,7 @@ def _enqueue(request: DataRequest) -> None:
         exports = request.exports.filter(ready__isnull=True).values_list("pk", flat=True)
         sends = [(tasks.build_data_export, export_id) for export_id in exports]
     for task, object_id in sends:
-        transaction.on_commit(partial(_send, task, object_id))
-
-
-def _send(task, object_id: int) -> None:
-    """The row is saved whatever happens here: if the broker is down, the sweep sends it later."""
-    try:
-        task.delay(object_id)
-    except OperationalError:
-        logger.warning(
-            "Broker unavailable: %s(%s) will be re-sent by the sweep.", task.name, object_id
-        )
+        enqueue(task, object_id)  # if the broker is down, the sweep sends it later
 
 
 def _event(request, action, by=None, note="") -> RequestEvent:

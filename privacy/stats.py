@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from community.outages import log_outage
+
 from .models import DailyVisitCount
 
 Dimension = DailyVisitCount.Dimension
@@ -146,7 +148,8 @@ class RedisCounters:
     """Counters in a Redis hash per day: one round trip per page view."""
 
     def __init__(self, url: str):
-        self.redis = redis.Redis.from_url(url)
+        # As the caches: a hung Redis costs a page a second at most, never the page.
+        self.redis = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
 
     def add(self, day: date, pairs: list[tuple[str, str]]) -> None:
         key = self._key(day)
@@ -180,13 +183,17 @@ def _counters(redis_url: str) -> CacheCounters | RedisCounters:
 
 
 def counters() -> CacheCounters | RedisCounters:
-    """Redis when the site has it, otherwise the default cache."""
+    """Redis when the site has it, otherwise the "stats" cache."""
     return _counters(settings.REDIS_URL)
 
 
 def count(pairs: list[tuple[str, str]], day: date | None = None) -> None:
-    """Add one page view to the counter of each (dimension, value)."""
-    counters().add(day or timezone.localdate(), pairs)
+    """Add one page view to the counter of each (dimension, value). While Redis is down the
+    view goes uncounted: statistics are not worth a page."""
+    try:
+        counters().add(day or timezone.localdate(), pairs)
+    except (redis.ConnectionError, redis.TimeoutError) as error:
+        log_outage("stats", "Visit statistics unavailable, views go uncounted: %s", error)
 
 
 def flush_visit_counts() -> int:

@@ -3,7 +3,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.test import Client
 
 from community.celery import app as celery_app
@@ -41,12 +41,15 @@ def wait_until():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and counters live in the cache: every test starts from an empty one."""
-    cache.clear()
-    caches["stats"].clear()
+    """Rate limits and counters live in the caches: every test starts from empty ones."""
+    _clear_caches()
     yield
-    cache.clear()
-    caches["stats"].clear()
+    _clear_caches()
+
+
+def _clear_caches():
+    for alias in ("default", "stats"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

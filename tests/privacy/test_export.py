@@ -150,7 +150,9 @@ def test_a_rerun_after_a_crash_replaces_the_half_written_file(export_storage):
     member = UserFactory()
     request = requests.create(kind=Kind.ACCESS, user=member)
     export = request.exports.get()
-    half = f"exports/request-{request.pk}-export-{export.pk}.zip"
+    half = "exports/a-name-recorded-before-the-crash.zip"
+    export.file.name = half
+    export.save(update_fields=["file"])
     export_storage.save(half, io.BytesIO(b"half a zip"))
     requests.build_export(export.pk)
     export.refresh_from_db()
@@ -160,6 +162,17 @@ def test_a_rerun_after_a_crash_replaces_the_half_written_file(export_storage):
     requests.build_export(export.pk)  # twice: nothing changes
     export.refresh_from_db()
     assert export.ready == ready
+
+
+def test_export_files_have_names_nobody_can_guess(export_storage):
+    names = set()
+    for member in UserFactory.create_batch(2):
+        export = requests.create(kind=Kind.ACCESS, user=member).exports.get()
+        requests.build_export(export.pk)
+        export.refresh_from_db()
+        names.add(export.file.name)
+    assert len(names) == 2
+    assert all(re.fullmatch(r"exports/[\w-]{43}\.zip", name) for name in names), names
 
 
 def test_staff_produce_an_export_for_a_visitor_who_downloads_it_without_an_account(

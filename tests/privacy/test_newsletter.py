@@ -301,18 +301,22 @@ def test_staff_send_a_test_and_then_the_newsletter_from_admin(client, mailoutbox
     assert b"already sent or is being sent" in response.content
 
 
-def test_the_sweep_resumes_a_newsletter_whose_task_was_lost(mailoutbox, monkeypatch):
+def test_the_sweep_resumes_a_newsletter_whose_task_was_lost(
+    mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
     # What the sweep queues runs here and now, in this process.
     monkeypatch.setattr(tasks, "send_newsletter", SimpleNamespace(delay=tasks.send_newsletter))
     member = UserFactory()
     subscribe(member)
     item = sending()  # marked as sending, but its task never ran
     draft()
-    tasks.resume_sending()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.resume_sending()
     assert [m.to[0] for m in mailoutbox] == [member.email]
     item.refresh_from_db()
     assert item.status == Newsletter.Status.SENT
-    tasks.resume_sending()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.resume_sending()
     assert len(mailoutbox) == 1
 
 

@@ -1,0 +1,191 @@
+"""A Redis outage costs speed, never a page or a request: the site against a Redis server of
+the test's own, configured as a deploy with REDIS_URL is, which the test stops and starts."""
+
+import json
+import logging
+import runpy
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.test import Client
+from django.utils import timezone
+
+import community.settings as project_settings
+from community import outages
+from community.celery import app as celery_app
+from privacy import requests
+from privacy.models import DataRequest
+
+from .factories import PASSWORD, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
+
+
+class RedisServer:
+    """redis-server on a free port, in the foreground of a child process."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--daemonize", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)
+
+
+@pytest.fixture
+def deploy_on_redis(settings, monkeypatch):
+    """A function that puts the caches and the Celery broker on a Redis URL, with the settings
+    the project gives a deploy whose REDIS_URL names it."""
+    saved = {name: celery_app.conf[name] for name in ("broker_url", "broker_transport_options")}
+
+    def deploy(url: str) -> None:
+        monkeypatch.setenv("REDIS_URL", url)
+        deployed = runpy.run_path(project_settings.__file__)
+        settings.REDIS_URL = url
+        settings.CACHES = deployed["CACHES"]
+        celery_app.conf.update(
+            broker_url=deployed["CELERY_BROKER_URL"],
+            broker_transport_options=deployed["CELERY_BROKER_TRANSPORT_OPTIONS"],
+        )
+        _forget_broker_connections()
+
+    monkeypatch.setattr(outages, "_last_logged", {})
+    yield deploy
+    celery_app.conf.update(saved)
+    _forget_broker_connections()
+
+
+@pytest.fixture
+def own_redis(deploy_on_redis):
+    """A Redis of this test's own, which it can stop and start."""
+    server = RedisServer()
+    server.start()
+    deploy_on_redis(server.url)
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+@pytest.fixture
+def hung_redis(deploy_on_redis):
+    """A server that takes connections and never answers: a Redis that hangs, or one whose
+    host vanished behind a firewall or a failover."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        deploy_on_redis(f"redis://127.0.0.1:{server.getsockname()[1]}/0")
+        yield
+
+
+def _forget_broker_connections():
+    """Celery keeps its connection pools for the life of the app: make it open new ones to the
+    broker now configured (what Celery itself does after a fork)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def test_every_page_renders_while_the_cache_is_down(own_redis):
+    topic = TopicFactory()
+    member = UserFactory()
+    member_client = Client(HTTP_USER_AGENT=BROWSER)  # a browser's views are counted
+    member_client.force_login(member)  # the session is in the database, not in the cache
+    visitor = Client(HTTP_USER_AGENT=BROWSER)
+    own_redis.stop()
+    for url in ("/", topic.get_absolute_url(), "/privacy/", "/accounts/login/"):
+        assert visitor.get(url).status_code == 200, url
+    for url in ("/", topic.get_absolute_url(), "/privacy/my-data/", "/accounts/profile/"):
+        assert member_client.get(url).status_code == 200, url
+
+
+def test_a_cache_outage_is_logged_once_a_minute_not_once_a_request(client, own_redis, caplog):
+    own_redis.stop()
+    with caplog.at_level(logging.WARNING, logger="community.outages"):
+        for _ in range(3):
+            assert client.get("/privacy/").status_code == 200
+    logged = [r.getMessage() for r in caplog.records if r.name == "community.outages"]
+    assert len(logged) == 1 and logged[0].startswith("Cache unavailable")
+
+
+def test_sensitive_forms_refuse_while_their_rate_limits_cannot_be_checked(client, own_redis):
+    member = UserFactory()
+    own_redis.stop()
+    for url, data in [
+        ("/accounts/login/", {"login": member.username, "password": PASSWORD}),
+        ("/accounts/password/reset/", {"email": member.email}),
+        ("/feedback/", {"message": "Hello"}),  # one of the site's own forms
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 429, url
+        assert "cannot check right now" in response.content.decode()
+        assert response["Retry-After"] == "60"
+
+
+def test_other_rate_limits_let_the_request_through_while_the_cache_is_down(client, own_redis):
+    own_redis.stop()
+    # Sign-up's limit ("signup") is not in RATE_LIMITS_FAIL_CLOSED: the form answers as usual.
+    response = client.post("/accounts/signup/", {"username": "newcomer", "email": "not an email"})
+    assert response.status_code == 200
+    assert "Enter a valid email address" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_data_request_made_while_redis_is_down_is_kept_and_sent_once_redis_is_back(
+    client, own_redis
+):
+    member = UserFactory()
+    client.force_login(member)
+    own_redis.stop()
+    started = time.monotonic()
+    response = client.post("/privacy/my-data/export/", follow=True)
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    assert "preparing a copy of your data" in response.content.decode()
+    request = DataRequest.objects.get(user=member)
+    assert request.status == DataRequest.Status.IN_PROGRESS
+
+    own_redis.start()  # empty: whatever was queued before the outage is gone
+    assert own_redis.client().llen("celery") == 0
+    assert requests.sweep(now=timezone.now() + requests.STALE_AFTER * 2) == 1
+    queued = json.loads(own_redis.client().lindex("celery", 0))
+    assert queued["headers"]["task"] == "privacy.build_data_export"
+    assert queued["headers"]["argsrepr"] == f"({request.exports.get().pk},)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hung_redis_costs_a_data_request_seconds_not_minutes(client, hung_redis):
+    member = UserFactory()
+    client.force_login(member)
+    started = time.monotonic()
+    response = client.post("/privacy/my-data/export/", follow=True)
+    assert time.monotonic() - started < 10
+    assert "preparing a copy of your data" in response.content.decode()
+    assert DataRequest.objects.get(user=member).status == DataRequest.Status.IN_PROGRESS
