@@ -157,9 +157,6 @@ def test_moderators_group_has_no_access_to_members_or_ip_addresses(moderator):
 
 
 def test_ip_address_in_admin_only_with_the_permission(client, moderator):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(moderator, generate_totp_secret())
     client.force_login(moderator)
     post = PostFactory()
     url = reverse("admin:forums_post_change", args=[post.pk])
