@@ -39,7 +39,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INSTALLED_APPS = [
     "forums",
     "privacy",
-    "django.contrib.admin",
+    "privacy.need_to_know.AdminConfig",  # django.contrib.admin, need to know built in (P7)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

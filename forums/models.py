@@ -1,3 +1,5 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import GinIndex
@@ -6,12 +8,15 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .querysets import CategoryQuerySet, PostQuerySet, TopicQuerySet
 
 POSTS_PER_PAGE = 20
 TOPICS_PER_PAGE = 25
 POST_MAX_LENGTH = 20000
+# The authenticators that count as a staff member's second factor (P7).
+SECOND_FACTORS = [Authenticator.Type.TOTP]
 
 
 class UsernameValidator(RegexValidator):
@@ -57,6 +62,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    @cached_property
+    def has_second_factor(self) -> bool:
+        """Set up, so allauth asks for it at every sign-in."""
+        return is_mfa_enabled(self, types=SECOND_FACTORS)
+
+    # Every permission is a staff power, and staff act only with a second factor (P7): on the
+    # site as in the admin, a staff member without one counts as a member.
+    def has_perm(self, perm, obj=None) -> bool:
+        return self.has_second_factor and super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.has_second_factor and super().has_module_perms(app_label)
 
     @property
     def public_name(self) -> str:

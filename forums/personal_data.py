@@ -195,6 +195,7 @@ register(
         purpose="Security: tracing abuse such as spam waves. Never used to identify visitors.",
         legal_basis=LegalBasis.LEGITIMATE_INTEREST,
         recipients="Administrators with the permission to see IP addresses; never moderators.",
+        staff_permission="forums.view_ip_address",
         export=lambda person: (
             _posts(person).exclude(ip_address=None).values("id", "created", "ip_address")
         ),

@@ -4,7 +4,8 @@ from django.db import models
 
 
 def can_moderate(user) -> bool:
-    """Moderators (the Moderators group) and superusers may pin, lock, hide and move."""
+    """Moderators (the Moderators group) and superusers may pin, lock, hide and move, once they
+    have a second factor (``User.has_perm``, P7)."""
     return user.is_authenticated and user.has_perm("forums.change_topic")
 
 

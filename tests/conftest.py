@@ -76,7 +76,12 @@ def password():
 
 @pytest.fixture
 def moderator(db):
-    return ModeratorFactory()
+    """A member of the Moderators group with a second factor, as staff need (P7)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    moderator = ModeratorFactory()
+    TOTP.activate(moderator, generate_totp_secret())
+    return moderator
 
 
 @pytest.fixture

@@ -6,7 +6,14 @@ from django.urls import reverse
 from forums import moderation
 from forums.models import Category, ModerationAction, Report, Topic
 
-from ..factories import CategoryFactory, PostFactory, StaffFactory, TopicFactory, UserFactory
+from ..factories import (
+    CategoryFactory,
+    ModeratorFactory,
+    PostFactory,
+    StaffFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +112,34 @@ def test_hidden_topics_and_staff_only_categories_are_invisible_to_members(
     assert "Back room" in moderator_client.get("/").content.decode()
 
 
+@pytest.mark.parametrize("factory", [ModeratorFactory, StaffFactory])
+def test_staff_without_a_second_factor_cannot_moderate_or_see_staff_only_content(client, factory):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    staff = factory()
+    client.force_login(staff)
+    staff_only = CategoryFactory(staff_only=True, name="Back room")
+    secret = TopicFactory(category=staff_only, title="Secret topic title")
+    topic = TopicFactory()
+    assert client.get(secret.get_absolute_url()).status_code == 404
+    assert client.get(staff_only.get_absolute_url()).status_code == 404
+    assert "Back room" not in client.get("/").content.decode()
+    assert moderate(client, topic, "lock").status_code == 403
+    post = topic.last_post
+    post_moderate = reverse("post_moderate", args=[post.pk])
+    assert client.post(post_moderate, {"hidden": "on"}).status_code == 403
+    assert not ModerationAction.objects.exists()
+
+    TOTP.activate(staff, generate_totp_secret())
+    assert client.get(secret.get_absolute_url()).status_code == 200
+    assert "Back room" in client.get("/").content.decode()
+    assert moderate(client, topic, "lock").status_code == 302
+    assert client.post(post_moderate, {"hidden": "on"}).status_code == 302
+    topic.refresh_from_db()
+    post.refresh_from_db()
+    assert topic.locked and post.hidden
+
+
 def test_deleting_a_post_keeps_counts_right():
     topic = TopicFactory()
     reply = PostFactory(topic=topic)
@@ -157,9 +192,6 @@ def test_moderators_group_has_no_access_to_members_or_ip_addresses(moderator):
 
 
 def test_ip_address_in_admin_only_with_the_permission(client, moderator):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(moderator, generate_totp_secret())
     client.force_login(moderator)
     post = PostFactory()
     url = reverse("admin:forums_post_change", args=[post.pk])

@@ -1,0 +1,111 @@
+"""Need to know in the admin (P6, P7): staff see, filter, sort and search on a personal field only
+with the permission that shows it (``registry.staff_may_see``).
+
+Django's admin lets any lookup on a field of the model through the query string
+(``?ip_address__startswith=198.51.``), so a role that is never shown a value could still read it
+prefix by prefix. ``NeedToKnowMixin`` refuses those lookups as Django refuses any disallowed one
+(``DisallowedModelAdminLookup``: a 400), ignores sorting by such a field, leaves it out of the
+search, the filters, the columns and the forms. ``AdminSite`` gives every ModelAdmin registered
+on it the mixin, those of other apps included, so no admin can forget it.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.contrib.admin.views.main import ChangeList
+
+from .registry import staff_may_see_path
+
+SEARCH_PREFIXES = "^=@"  # ModelAdmin.search_fields: starts with, exact, full-text
+
+
+class NeedToKnowChangeList(ChangeList):
+    def __init__(self, request, *args, **kwargs):
+        self.user = request.user  # get_ordering_field has no request, and __init__ already sorts
+        super().__init__(request, *args, **kwargs)
+
+    def get_ordering_field(self, field_name):
+        """`?o=` names a column; sorting by a field the user may not see would rank its values."""
+        order_field = super().get_ordering_field(field_name)
+        if isinstance(order_field, str) and not staff_may_see_path(
+            self.user, self.model, order_field.removeprefix("-")
+        ):
+            return None  # as Django does for a column it cannot sort by
+        return order_field
+
+
+class NeedToKnowMixin:
+    def _may_see(self, request, path: str) -> bool:
+        return staff_may_see_path(request.user, self.model, path)
+
+    def lookup_allowed(self, lookup, value, request):
+        return self._may_see(request, lookup) and super().lookup_allowed(lookup, value, request)
+
+    def get_changelist(self, request, **kwargs):
+        return NeedToKnowChangeList
+
+    def get_search_fields(self, request):
+        return [
+            name
+            for name in super().get_search_fields(request)
+            if self._may_see(request, name.lstrip(SEARCH_PREFIXES))
+        ]
+
+    def get_list_filter(self, request):
+        return [
+            item
+            for item in super().get_list_filter(request)
+            if isinstance(item, type) or self._may_see(request, _filter_path(item))
+        ]
+
+    def get_list_display(self, request):
+        return [
+            item
+            for item in super().get_list_display(request)
+            if not isinstance(item, str) or self._may_see(request, item)
+        ]
+
+    def get_ordering(self, request):
+        return [
+            item
+            for item in super().get_ordering(request) or ()
+            if not isinstance(item, str) or self._may_see(request, item.lstrip("-"))
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        """The change form, the read-only view and the add form are built from the fieldsets."""
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = []
+            for field in options["fields"]:
+                if isinstance(field, list | tuple):  # fields shown side by side
+                    field = [f for f in field if self._may_see(request, f)]
+                    if field:
+                        fields.append(field)
+                elif self._may_see(request, field):
+                    fields.append(field)
+            if fields:
+                fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
+
+def _filter_path(item) -> str:
+    """The field path of a list_filter entry: "name" or ("name", FilterClass)."""
+    return item[0] if isinstance(item, list | tuple) else item
+
+
+class AdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, NeedToKnowMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (NeedToKnowMixin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
+
+class AdminConfig(DjangoAdminConfig):
+    """Replaces "django.contrib.admin" in INSTALLED_APPS so that ``admin.site`` is ours."""
+
+    default_site = "privacy.need_to_know.AdminSite"
