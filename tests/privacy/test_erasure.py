@@ -107,7 +107,7 @@ def test_a_member_erases_their_account_is_signed_out_and_gets_a_last_email(
     assert Post.objects.filter(pk=reply.pk).exists()
     request = DataRequest.objects.get()
     assert (request.status, request.user, request.email) == (Status.COMPLETED, None, "")
-    assert request.requester_hash == requests.requester_hash(email)
+    assert request.requester_hash == registry.keyed_hash(email)
     assert [e.action for e in request.events.all()][-2:] == ["erased", "completed"]
     (last,) = mailoutbox
     assert last.subject == "Your account is erased"
