@@ -188,6 +188,19 @@ def _published_feedback(moment):
     return feedback
 
 
+def _visitor_withdrawal(moment):
+    for granted, when in ((True, moment - timedelta(days=1)), (False, moment)):
+        row = consent.record(
+            email="left@example.net",
+            purpose=consent.NEWSLETTER,
+            granted=granted,
+            source=Consent.Source.UNSUBSCRIBE,
+            text=consent.current_text("newsletter-unsubscribe"),
+        )
+        Consent.objects.filter(pk=row.pk).update(created=when)
+    return row
+
+
 MAKERS = {
     "superseded-consents": _superseded_consent,
     "sessions": _session,
@@ -211,6 +224,7 @@ MAKERS = {
     "sponsor-disclosures": _disclosure,
     "feedback": _closed_feedback,
     "published-feedback": _published_feedback,
+    "consent-addresses": _visitor_withdrawal,
 }
 RULES = registry.retention_rules()
 
