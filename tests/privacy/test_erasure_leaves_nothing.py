@@ -1,10 +1,15 @@
-"""Erasure leaves nothing (issue 11, P9, P13, P18): the consent ledger."""
+"""Erasure leaves nothing (issue 11, P9, P13, P18): the consent ledger, other members' quotes and
+mentions, and erased usernames."""
 
 import pytest
 
+from forums import markup
+from forums.models import Post, Report, User
 from privacy import consent, newsletter, registry, requests
 from privacy.models import Consent, DataRequest, Newsletter
-from tests.factories import UserFactory
+from tests.factories import PostFactory, UserFactory
+
+from ..forums.test_accounts import SIGNUP, signup_data
 
 Kind = DataRequest.Kind
 pytestmark = pytest.mark.django_db
@@ -83,3 +88,71 @@ def test_the_erased_history_still_stops_an_old_confirmation_link(client, mailout
     response = client.post(f"/privacy/newsletter/confirm/{token}/")  # sent before the erasure
     assert response.context["outcome"] == newsletter.Outcome.STALE.value
     assert next_newsletter_recipients(mailoutbox) == []
+
+
+# Other members' quotes and mentions (P13)
+
+
+@pytest.fixture
+def quoted_member():
+    member = UserFactory(username="quill")
+    original = PostFactory(author=member, source="Rotas work best when *agents* choose.")
+    PostFactory(
+        topic=original.topic,
+        source=f"{markup.quote(original)}Agreed, @quill. And @quillfeather too.",
+    )
+    Report.objects.create(post=original, reporter=UserFactory(), reason="@quill again")
+    return member, original.topic
+
+
+def test_quotes_and_mentions_of_an_erased_member_say_a_former_member(client, quoted_member):
+    member, topic = quoted_member
+    erase(member, keep_posts=True)
+    reply = Post.objects.get(topic=topic, position=3)
+    assert reply.source == (
+        "> A former member wrote:\n>\n> Rotas work best when *agents* choose.\n\n"
+        "Agreed, a former member. And @quillfeather too."
+    )
+    assert "quill" not in reply.html.replace("@quillfeather", "")
+    assert "/u/quill/" not in reply.html
+    assert Report.objects.get().reason == "a former member again"
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "@quill<" not in page and "/u/quill/" not in page
+
+
+def test_passages_quoted_from_removed_posts_are_replaced_by_a_marker(quoted_member):
+    member, topic = quoted_member
+    erase(member, keep_posts=False)
+    reply = Post.objects.get(topic=topic, position=3)
+    assert reply.source == (
+        "> (A quote from a removed post.)\n\nAgreed, a former member. And @quillfeather too."
+    )
+    assert "Rotas work best" not in reply.html
+
+
+def test_a_nested_quote_of_a_removed_post_goes_and_the_rest_stays():
+    source = "> @bob wrote:\n>\n> > @quill wrote:\n> >\n> > Secret rota.\n>\n> I agree.\n\nMe too."
+    assert markup.without_member(source, "quill", quotes_removed=True) == (
+        "> @bob wrote:\n>\n> > (A quote from a removed post.)\n>\n> I agree.\n\nMe too."
+    )
+
+
+def test_an_erased_username_is_reserved_for_newcomers(client, quoted_member):
+    member, topic = quoted_member
+    erase(member)
+    html = client.post(SIGNUP, signup_data(username="Quill")).content.decode()
+    assert "That username is not available." in html
+    assert not User.objects.filter(username__iexact="quill").exists()
+    assert not Post.objects.filter(html__contains="/u/quill/").exists()
+
+
+def test_staff_cannot_give_an_erased_username_to_another_member(staff_client):
+    erase(UserFactory(username="quill"))
+    other = UserFactory()
+    response = staff_client.post(
+        f"/admin/forums/user/{other.pk}/change/",
+        {"username": "quill", "email": other.email, "date_joined_0": "2026-01-01"},
+    )
+    assert "That username is not available." in response.content.decode()
+    other.refresh_from_db()
+    assert other.username != "quill"

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from forums.models import ModerationAction, Report, SignIn, User
+from forums.models import ErasedUsername, ModerationAction, Report, SignIn, User
 from privacy import consent, registry, requests, retention
 from privacy.models import (
     Consent,
@@ -201,6 +201,10 @@ def _visitor_withdrawal(moment):
     return row
 
 
+def _erased_username(moment):
+    return ErasedUsername.objects.create(username_hash=registry.keyed_hash("gone"), erased=moment)
+
+
 MAKERS = {
     "superseded-consents": _superseded_consent,
     "sessions": _session,
@@ -225,6 +229,7 @@ MAKERS = {
     "feedback": _closed_feedback,
     "published-feedback": _published_feedback,
     "consent-addresses": _visitor_withdrawal,
+    "erased-usernames": _erased_username,
 }
 RULES = registry.retention_rules()
 
