@@ -1,12 +1,12 @@
 """Consents, sessions, the admin log, newsletter deliveries and cookie receipts."""
 
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 
-from .. import consent, cookies
+from .. import consent, cookies, registry
 from ..models import (
     Consent,
     CookieConsentReceipt,
@@ -138,19 +138,20 @@ register(
 )
 
 
-def _own_account_entries(person):
-    if person.user is None:
-        return LogEntry.objects.none()
-    return LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(get_user_model()),
-        object_id=str(person.user.pk),
-    )
-
-
 def _erase_admin_log(person, keep_posts):
-    """Staff members' own entries go with them; entries about a member lose their name."""
+    """Staff members' own entries go with them. Entries about any row that is the person's
+    lose what names them (an object's `__str__` and an inline's in the message): it runs
+    first, while every declaration still finds the person's rows."""
     changed = person.rows(LogEntry.objects.all()).delete()[0]
-    return changed + _own_account_entries(person).update(object_repr="former member")
+    for model, pks in registry.rows_of(person):
+        changed += LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in pks],
+        ).update(
+            object_repr=Concat(Value(f"{model._meta.verbose_name} #"), "object_id"),
+            change_message="",
+        )
+    return changed
 
 
 register(

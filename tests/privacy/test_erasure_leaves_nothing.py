@@ -1,13 +1,16 @@
 """Erasure leaves nothing (issue 11, P9, P13, P18): the consent ledger, other members' quotes and
-mentions, and erased usernames."""
+mentions, erased usernames and Django's admin log."""
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 
 from forums import markup
 from forums.models import Post, Report, User
-from privacy import consent, newsletter, registry, requests
-from privacy.models import Consent, DataRequest, Newsletter
-from tests.factories import PostFactory, UserFactory
+from privacy import consent, newsletter, registry, requests, sponsors
+from privacy.feedback import receive as receive_feedback
+from privacy.models import Consent, DataRequest, Lead, Newsletter
+from tests.factories import PostFactory, ResourceFactory, StaffFactory, UserFactory
 
 from ..forums.test_accounts import SIGNUP, signup_data
 
@@ -156,3 +159,65 @@ def test_staff_cannot_give_an_erased_username_to_another_member(staff_client):
     assert "That username is not available." in response.content.decode()
     other.refresh_from_db()
     assert other.username != "quill"
+
+
+# Django's admin log
+
+
+def log(obj, actor, flag=CHANGE, message="[]"):
+    return LogEntry.objects.create(
+        user=actor,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action_flag=flag,
+        change_message=message,
+    )
+
+
+def test_erasure_cleans_admin_log_entries_about_any_of_the_persons_rows():
+    staff = StaffFactory()
+    member = UserFactory(username="quill", email="quill@example.net")
+    row = consent.record(
+        user=member,
+        purpose=consent.NEWSLETTER,
+        granted=True,
+        source=Consent.Source.STAFF,
+        text=consent.current_text("preferences-newsletter"),
+    )
+    resource = ResourceFactory()
+    sponsors.sign_up(
+        resource,
+        user=member,
+        details={"name": "Quill Feather", "email": member.email, "company": "Quill Ltd"},
+        answers=[],
+        consented=False,
+        text=sponsors.consent_text(resource.sponsor),
+    )
+    feedback = receive_feedback(kind="feedback", message="Hi", user=member, name="Quill Feather")
+    entries = [
+        log(member, staff, message='[{"added": {"name": "email address", "object": "quill"}}]'),
+        log(row, staff, flag=ADDITION),
+        log(Lead.objects.get(), staff),
+        log(feedback, staff),
+    ]
+    unrelated = log(StaffFactory(), staff)
+    erase(member)
+    for entry in entries:
+        entry.refresh_from_db()
+        assert "quill" not in (entry.object_repr + entry.change_message).lower()
+    assert {entry.object_repr.split(" #")[0] for entry in entries} == {
+        "user",
+        "consent",
+        "lead",
+        "feedback",
+    }
+    unrelated.refresh_from_db()
+    assert unrelated.object_repr == str(unrelated.get_edited_object())
+
+
+def test_a_staff_members_own_admin_log_entries_go_with_them():
+    staff = StaffFactory()
+    log(UserFactory(), staff)
+    erase(staff)
+    assert not LogEntry.objects.exists()
