@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import GinIndex
@@ -85,6 +86,17 @@ class ErasedUsername(models.Model):
 
     def __str__(self) -> str:
         return f"Erased username #{self.pk}"
+
+
+class EmailAddressAdded(models.Model):
+    """When an address was added to an account (allauth's EmailAddress has no date), so an
+    address never verified can be deleted after its period (P17)."""
+
+    address = models.OneToOneField(EmailAddress, on_delete=models.CASCADE, related_name="added")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Address #{self.address_id} added {self.created:%Y-%m-%d}"
 
 
 class SignIn(models.Model):

@@ -118,6 +118,17 @@ register(
             "email", "verified", "primary"
         ),
         erasure=Erasure.delete(lambda person: person.rows(EmailAddress.objects.all())),
+        retention=[
+            Retention(
+                key="unverified-email-addresses",
+                setting="RETENTION_UNVERIFIED_EMAIL_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: EmailAddress.objects.filter(
+                    verified=False, primary=False, added__created__lt=cutoff
+                ),
+                description="An address added to an account and never verified.",
+            )
+        ],
     )
 )
 
@@ -372,7 +383,16 @@ register(
                 action=Retention.DELETE,
                 expired=lambda cutoff: Report.objects.filter(resolved__lt=cutoff),
                 description="A report after it was dealt with.",
-            )
+            ),
+            Retention(
+                key="open-reports",
+                setting="RETENTION_OPEN_REPORT_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: Report.objects.filter(
+                    status=Report.Status.OPEN, created__lt=cutoff
+                ),
+                description="A report never dealt with, counted from when it was made.",
+            ),
         ],
     )
 )
