@@ -362,16 +362,17 @@ def erase(subject, *, keep_posts: bool) -> dict[str, tuple[str, int]]:
     return done
 
 
-def rows_of(subject) -> list[tuple[type[models.Model], set]]:
-    """`(model, primary keys)` of the rows every declaration whose exporter returns a QuerySet
-    finds for a person, one pair per model."""
+def rows_of(subject) -> dict[type[models.Model], Q]:
+    """Per model, a filter on the primary key that matches the rows every declaration whose
+    exporter returns a QuerySet finds for a person (subqueries: nothing is loaded)."""
     person = Person.of(subject)
-    found: dict[type[models.Model], set] = {}
+    found: dict[type[models.Model], Q] = {}
     for declaration in declarations():
         records = declaration.export(person)
         if isinstance(records, QuerySet):
-            found.setdefault(records.model, set()).update(records.values_list("pk", flat=True))
-    return list(found.items())
+            match = Q(pk__in=records.values("pk"))
+            found[records.model] = found.get(records.model, Q(pk__in=[])) | match
+    return found
 
 
 def _delete(queryset: QuerySet) -> int:

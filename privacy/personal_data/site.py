@@ -3,8 +3,8 @@
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 
 from .. import consent, cookies, registry
 from ..models import (
@@ -143,10 +143,10 @@ def _erase_admin_log(person, keep_posts):
     lose what names them (an object's `__str__` and an inline's in the message): it runs
     first, while every declaration still finds the person's rows."""
     changed = person.rows(LogEntry.objects.all()).delete()[0]
-    for model, pks in registry.rows_of(person):
+    for model, theirs in registry.rows_of(person).items():
+        keys = model._default_manager.filter(theirs).values_list(Cast("pk", CharField()))
         changed += LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id__in=[str(pk) for pk in pks],
+            content_type=ContentType.objects.get_for_model(model), object_id__in=keys
         ).update(
             object_repr=Concat(Value(f"{model._meta.verbose_name} #"), "object_id"),
             change_message="",
