@@ -93,10 +93,7 @@ register(
                 action=Retention.REDUCE,
                 reduce=consent.reduce,
                 expired=_visitor_addresses_out_of_use,
-                description=(
-                    "A visitor's address in the proof of consent, counted from their "
-                    "withdrawal: it is replaced by a keyed hash of it."
-                ),
+                description="A visitor's address in the proof of consent, from their withdrawal.",
             ),
             Retention(
                 key="superseded-consents",
