@@ -361,6 +361,14 @@ RETENTION_LEAD_WITHOUT_CONSENT_DAYS = env.int("RETENTION_LEAD_WITHOUT_CONSENT_DA
 RETENTION_LEAD_DAYS = env.int("RETENTION_LEAD_DAYS", default=2 * 365)
 RETENTION_DISCLOSURE_DAYS = env.int("RETENTION_DISCLOSURE_DAYS", default=6 * 365)
 RETENTION_FEEDBACK_DAYS = env.int("RETENTION_FEEDBACK_DAYS", default=2 * 365)
+# Rows that hold an address or a complaint and would otherwise never be due (issue 11). A
+# visitor's address in the consent ledger, after their withdrawal: longer than a newsletter
+# confirmation link lasts (RETENTION_UNCONFIRMED_DAYS), so a link sent before cannot revive it.
+RETENTION_CONSENT_ADDRESS_DAYS = env.int("RETENTION_CONSENT_ADDRESS_DAYS", default=90)
+RETENTION_OPEN_FEEDBACK_DAYS = env.int("RETENTION_OPEN_FEEDBACK_DAYS", default=365)
+RETENTION_OPEN_REPORT_DAYS = env.int("RETENTION_OPEN_REPORT_DAYS", default=365)
+RETENTION_UNVERIFIED_EMAIL_DAYS = env.int("RETENTION_UNVERIFIED_EMAIL_DAYS", default=30)
+RETENTION_SPONSOR_CONTACT_DAYS = env.int("RETENTION_SPONSOR_CONTACT_DAYS", default=365)
 SPONSORED_RESOURCE_LINK_HOURS = env.int("SPONSORED_RESOURCE_LINK_HOURS", default=24)
 
 LOGGING = {

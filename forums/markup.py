@@ -5,6 +5,8 @@
 - images are never embedded (they would tell another site who reads the post): they become links;
 - quoting another post is a Markdown blockquote that starts with "@author wrote:".
 The result is stored on the post when it is saved, not rendered on every view.
+
+`without_member` takes an erased member out of a post's Markdown (P13).
 """
 
 import re
@@ -18,6 +20,9 @@ from community.markdown import sanitise
 from .models import Post, User
 
 MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9][A-Za-z0-9._-]{1,28}[A-Za-z0-9_-])")
+QUOTE_DEPTH = re.compile(r"[ \t]*((?:>[ \t]*)*)")
+FORMER_MEMBER = "a former member"
+REMOVED_QUOTE = "(A quote from a removed post.)"
 
 
 def _link(href: str, css_class: str, title: str = "") -> Token:
@@ -104,8 +109,38 @@ def render_post(source: str) -> str:
     return sanitise(_parser.render(source, {"members": members}))
 
 
+def _depth(line: str) -> int:
+    return QUOTE_DEPTH.match(line).group(1).count(">")
+
+
+def without_member(source: str, username: str, *, quotes_removed: bool) -> str:
+    """`source` with an erased member's name taken out: their quotes are headed "A former
+    member wrote:", or, when their posts were removed, each passage quoted from them becomes a
+    short marker; mentions of them read "a former member"."""
+    header = re.compile(rf"((?:>[ \t]*)+)@{re.escape(username)} wrote:[ \t]*$", re.IGNORECASE)
+    lines, inside_removed = [], None
+    for line in source.splitlines():
+        depth = _depth(line)
+        if inside_removed is not None:
+            if depth >= inside_removed:
+                continue
+            inside_removed = None
+        if found := header.match(line.lstrip()):
+            if quotes_removed:
+                lines.append(f"{found.group(1)}{REMOVED_QUOTE}")
+                inside_removed = depth
+                continue
+            line = f"{found.group(1)}{FORMER_MEMBER.capitalize()} wrote:"
+        lines.append(line)
+
+    def unname(match):
+        return FORMER_MEMBER if match.group(1).lower() == username.lower() else match.group(0)
+
+    return MENTION.sub(unname, "\n".join(lines))
+
+
 def quote(post: Post) -> str:
     """Markdown that quotes a post, for the reply box."""
-    author = f"@{post.author.username}" if post.author else "A former member"
+    author = f"@{post.author.username}" if post.author else FORMER_MEMBER.capitalize()
     body = "\n".join(f"> {line}" if line else ">" for line in post.source.strip().splitlines())
     return f"> {author} wrote:\n>\n{body}\n\n"

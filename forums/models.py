@@ -1,14 +1,18 @@
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+
+from privacy.registry import keyed_hash
 
 from .querysets import CategoryQuerySet, PostQuerySet, TopicQuerySet
 
@@ -25,6 +29,12 @@ class UsernameValidator(RegexValidator):
     flags = 0
 
 
+def validate_not_erased(username: str) -> None:
+    """Sign-up (allauth runs the field's validators) and every form that changes a username."""
+    if ErasedUsername.objects.filter(username_hash=keyed_hash(username)).exists():
+        raise ValidationError("That username is not available.", code="reserved")
+
+
 class User(AbstractUser):
     """A member. Everything beyond username, email and password is optional (P1)."""
 
@@ -33,7 +43,7 @@ class User(AbstractUser):
         max_length=30,
         unique=True,
         help_text="3 to 30 characters: letters, digits and - _ . only.",
-        validators=[UsernameValidator()],
+        validators=[UsernameValidator(), validate_not_erased],
         error_messages={"unique": "That username is already taken."},
     )
     email = models.EmailField("email address", max_length=254)
@@ -82,6 +92,29 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("account_overview")
+
+
+class ErasedUsername(models.Model):
+    """The username of an erased member, reserved as a keyed hash (never the name) for as long
+    as the record of the erasure is kept, so a newcomer who took it could not be taken for the
+    "former member" of old threads (P13)."""
+
+    username_hash = models.CharField(max_length=64, unique=True, editable=False)
+    erased = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Erased username #{self.pk}"
+
+
+class EmailAddressAdded(models.Model):
+    """When an address was added to an account (allauth's EmailAddress has no date), so an
+    address never verified can be deleted after its period (P17)."""
+
+    address = models.OneToOneField(EmailAddress, on_delete=models.CASCADE, related_name="added")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Address #{self.address_id} added {self.created:%Y-%m-%d}"
 
 
 class SignIn(models.Model):

@@ -6,11 +6,20 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 
-from privacy.registry import Declaration, Erasure, LegalBasis, Retention, register
+from privacy.registry import Declaration, Erasure, LegalBasis, Retention, keyed_hash, register
 
-from .models import ModerationAction, Post, Report, SignIn, Topic, TopicParticipant, User
+from .models import (
+    ErasedUsername,
+    ModerationAction,
+    Post,
+    Report,
+    SignIn,
+    Topic,
+    TopicParticipant,
+    User,
+)
 from .pagecache import forum_changed
-from .posting import delete_posts
+from .posting import delete_posts, forget_member
 
 PROFILE_FIELDS = ["display_name", "job_title", "company", "location", "bio"]
 
@@ -110,6 +119,17 @@ register(
             "email", "verified", "primary"
         ),
         erasure=Erasure.delete(lambda person: person.rows(EmailAddress.objects.all())),
+        retention=[
+            Retention(
+                key="unverified-email-addresses",
+                setting="RETENTION_UNVERIFIED_EMAIL_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: EmailAddress.objects.filter(
+                    verified=False, primary=False, added__created__lt=cutoff
+                ),
+                description="An address added to an account and never verified.",
+            )
+        ],
     )
 )
 
@@ -241,11 +261,16 @@ register(
 
 
 def _erase_posts(person, keep_posts):
-    """Kept as "a former member" (threads stay readable), or deleted with their counts fixed."""
+    """Kept as "a former member" (threads stay readable), or deleted with their counts fixed.
+    Then other members' quotes and mentions of them stop naming them."""
+    if person.user is None:
+        return 0
     forum_changed()  # QuerySet.update() sends no signal: refresh what visitors see
     if keep_posts:
-        return _posts(person).update(author=None)
-    return delete_posts(_posts(person))
+        changed = _posts(person).update(author=None)
+    else:
+        changed = delete_posts(_posts(person))
+    return changed + forget_member(person.user.username, posts_removed=not keep_posts)
 
 
 register(
@@ -269,7 +294,9 @@ register(
         erasure=Erasure(
             Erasure.DELETE,
             _erase_posts,
-            "Deleted, or kept without your name (\u201ca former member\u201d) if you choose.",
+            "Deleted, or kept without your name (\u201ca former member\u201d) if you choose. "
+            "Other members' quotes and mentions of you then say \u201ca former member\u201d; "
+            "passages quoted from posts that were deleted are taken out.",
         ),
     )
 )
@@ -375,7 +402,16 @@ register(
                 action=Retention.DELETE,
                 expired=lambda cutoff: Report.objects.filter(resolved__lt=cutoff),
                 description="A report after it was dealt with.",
-            )
+            ),
+            Retention(
+                key="open-reports",
+                setting="RETENTION_OPEN_REPORT_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: Report.objects.filter(
+                    status=Report.Status.OPEN, created__lt=cutoff
+                ),
+                description="A report never dealt with, counted from when it was made.",
+            ),
         ],
     )
 )
@@ -401,6 +437,57 @@ register(
                 action=Retention.DELETE,
                 expired=lambda cutoff: ModerationAction.objects.filter(created__lt=cutoff),
                 description="A moderation log entry.",
+            )
+        ],
+    )
+)
+
+
+def _erased_usernames(person):
+    if person.user is None:
+        return ErasedUsername.objects.none()
+    return ErasedUsername.objects.filter(username_hash=keyed_hash(person.user.username))
+
+
+def _reserve_username(person, keep_posts):
+    if person.user is None:
+        return 0
+    _, created = ErasedUsername.objects.get_or_create(
+        username_hash=keyed_hash(person.user.username)
+    )
+    return int(created)
+
+
+register(
+    Declaration(
+        key="erased-usernames",
+        name="Usernames of erased accounts",
+        model=ErasedUsername,
+        fields=["username_hash"],
+        description=(
+            "When an account is erased, a keyed hash of its username (not the name itself), "
+            "so nobody can join under it."
+        ),
+        purpose=(
+            "Nobody can be taken for the \u201cformer member\u201d that old quotes and "
+            "mentions refer to."
+        ),
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Nobody outside the site.",
+        export=lambda person: _erased_usernames(person).values("erased"),
+        erasure=Erasure(
+            Erasure.KEEP,
+            _reserve_username,
+            "Erasure adds it: a keyed hash of your username, kept as long as the record of "
+            "your request.",
+        ),
+        retention=[
+            Retention(
+                key="erased-usernames",
+                setting="RETENTION_OPERATIONAL_RECORD_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: ErasedUsername.objects.filter(erased__lt=cutoff),
+                description="The reservation of an erased member's username.",
             )
         ],
     )

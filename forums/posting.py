@@ -16,8 +16,8 @@ from django.utils.text import slugify
 from community.celery import enqueue
 
 from . import search
-from .markup import render_post
-from .models import Category, Post, Topic, TopicParticipant, User
+from .markup import render_post, without_member
+from .models import Category, Post, Report, Topic, TopicParticipant, User
 from .pagecache import forum_changed
 
 # Set while delete_posts runs: the per-post signal receivers leave the recount to it.
@@ -167,3 +167,30 @@ def delete_posts(posts) -> int:
         recount_category(category)
     forum_changed()
     return deleted
+
+
+def forget_member(username: str, *, posts_removed: bool) -> int:
+    """Erasure (P13): every post and report that quotes or mentions the member stops naming
+    them (`markup.without_member`); returns how many changed. Only rows holding "@username"
+    are read, a batch at a time; the stored HTML and the search index follow the source."""
+    mention = f"@{username}"
+    pks = list(Post.objects.filter(source__icontains=mention).values_list("pk", flat=True))
+    changed = []
+    for start in range(0, len(pks), DELETE_BATCH):
+        posts = Post.objects.filter(pk__in=pks[start : start + DELETE_BATCH]).only("source")
+        batch = []
+        for post in posts:
+            source = without_member(post.source, username, quotes_removed=posts_removed)
+            if source != post.source:
+                post.source, post.html = source, render_post(source)
+                batch.append(post)
+        Post.objects.bulk_update(batch, ["source", "html"])
+        search.index_posts([post.pk for post in batch])
+        changed += batch
+    reports = list(Report.objects.filter(reason__icontains=mention).only("reason"))
+    for report in reports:
+        report.reason = without_member(report.reason, username, quotes_removed=False)
+    Report.objects.bulk_update(reports, ["reason"])
+    if changed:
+        forum_changed()  # QuerySet updates send no signal: refresh what visitors see
+    return len(changed) + len(reports)

@@ -1,9 +1,10 @@
+from allauth.account.models import EmailAddress
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .adapters import client_ip
-from .models import Category, Post, SignIn, Topic, User
+from .models import Category, EmailAddressAdded, Post, SignIn, Topic, User
 from .pagecache import forum_changed
 from .posting import bulk_delete_in_progress, recount_category, recount_topic
 
@@ -18,6 +19,13 @@ def record_sign_in(sender, request, user, **kwargs):
         ip_address=client_ip(request),
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
+
+
+@receiver(post_save, sender=EmailAddress, dispatch_uid="forums.date_email_address")
+def date_email_address(sender, instance, created, raw=False, **kwargs):
+    """An unverified address is kept for a period counted from here (forums.personal_data)."""
+    if created and not raw:
+        EmailAddressAdded.objects.create(address=instance)
 
 
 @receiver(post_delete, sender=Post, dispatch_uid="forums.recount_after_post_delete")

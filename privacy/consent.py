@@ -4,15 +4,22 @@ The ledger (`privacy.models.Consent`) is append-only: a grant or a withdrawal is
 the exact wording shown (a versioned `ConsentText`), the source and, where relevant, the policy
 version. The current state of a purpose for a person is their newest row. Visitors are known
 by their email address, stored in lower case.
+
+Erasure ends every grant in force for the person and reduces their rows (`erase`), and
+retention reduces a visitor's rows once the address is of no more use (`reduce`): the address
+gives way to a keyed hash of it, so the history can still be proven (P18) and `latest` still
+finds it for whoever types the address again.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Consent, ConsentText, PolicyVersion
+from .registry import keyed_hash
 
 TERMS = "terms"
 PRIVACY_POLICY = "privacy_policy"
 NEWSLETTER = "newsletter"
+ERASURE_TEXT_KEY = "erasure-withdrawal"
 
 
 def sponsor_purpose(slug: str) -> str:
@@ -58,7 +65,8 @@ def latest(purpose: str, *, user=None, email: str = "") -> Consent | None:
     if user is not None:
         rows = rows.filter(user=user)
     else:
-        rows = rows.filter(user__isnull=True, email=normalise_email(email))
+        address = normalise_email(email)
+        rows = rows.filter(Q(email=address) | Q(email_hash=keyed_hash(address)), user__isnull=True)
     return rows.order_by("-created", "-id").first()
 
 
@@ -71,3 +79,41 @@ def has_consent(purpose: str, *, user=None, email: str = "") -> bool:
 def granted(purpose: str) -> QuerySet[Consent]:
     """The rows in force that grant `purpose`: one per member or address consenting now."""
     return Consent.objects.filter(purpose=purpose).current().filter(granted=True)
+
+
+def erase(*, user=None, emails: list[str]) -> int:
+    """Erasure (P13): end every grant in force for the member and for each of `emails` with a
+    withdrawal row, then reduce the rows kept as proof (P18). Returns how many rows changed.
+
+    A grant given by address before joining is hidden only while a member has the address, so
+    it must end too, or deleting the account would revive it.
+    """
+    addresses = sorted({normalise_email(email) for email in emails if email})
+    mine = Q(user__isnull=True, email__in=addresses)
+    if user is not None:
+        mine |= Q(user=user)
+    text = current_text(ERASURE_TEXT_KEY)
+    ended = 0
+    for row in Consent.objects.filter(mine).current().filter(granted=True):
+        record(
+            purpose=row.purpose,
+            granted=False,
+            source=Consent.Source.ERASURE,
+            text=text,
+            user=row.user,
+            email=row.email,
+        )
+        ended += 1
+    reduced = reduce(Consent.objects.filter(user__isnull=True, email__in=addresses))
+    if user is not None and user.email:
+        # The account's rows lose their link when it is deleted; the hash keeps them provable.
+        reduced += Consent.objects.filter(user=user).update(email_hash=keyed_hash(user.email))
+    return ended + reduced
+
+
+def reduce(rows: QuerySet[Consent]) -> int:
+    """Replace the address of visitors' rows by its keyed hash, one update per address."""
+    changed = 0
+    for address in rows.exclude(email="").values_list("email", flat=True).distinct().order_by():
+        changed += rows.filter(email=address).update(email="", email_hash=keyed_hash(address))
+    return changed

@@ -46,10 +46,11 @@ completeness test asks only that every personal field appears in some declaratio
 Whose data: ``Person``
 ----------------------
 Exporters and erasers receive a ``Person``: ``person.user`` (a member, or None for a visitor who
-proved control of an address) and ``person.email``. ``person.rows(queryset, user_field="user",
-email_field=None)`` narrows a queryset to that person's rows (by user, and/or by email address,
-case-insensitively), so declarations do not repeat that logic. ``Person.of(user_or_email)``
-builds one.
+proved control of an address) and ``person.email``; ``person.addresses`` is every address that
+is theirs (a member's verified ones too). ``person.rows(queryset, user_field="user",
+email_field=None)`` narrows a queryset to that person's rows (by user, and/or by any of those
+addresses, case-insensitively), so declarations do not repeat that logic.
+``Person.of(user_or_email)`` builds one.
 
 Export (P12)
 ------------
@@ -68,8 +69,11 @@ transaction and returns ``{key: (action, rows changed)}``. Each declaration says
 keeps them and states why (proof of consent and audit records, P18). For choices that depend on
 the member's wish, ``Erasure(action, run, reason)`` takes ``run(person, keep_posts) -> int``
 (forum posts: deleted, or kept as "former member" when ``keep_posts`` is true). Declarations on the
-user model itself run last, so every other eraser still sees the member's rows. Erasers must
-be idempotent: running erase twice changes nothing the second time.
+user model itself run last, so every other eraser still sees the member's rows; Django's admin
+log runs first: its eraser cleans the entries about every row that an exporter returning a
+QuerySet finds for the person, before those rows change. Erasers must be idempotent: running
+erase twice changes nothing the second time. What erasure keeps to prove something (a request
+was handled, a consent was withdrawn) holds ``keyed_hash(value)`` instead of the value.
 
 Retention (P17)
 ---------------
@@ -84,6 +88,9 @@ changed:
 - ``Retention.DELETE``: delete the rows;
 - ``Retention.CLEAR``: ``queryset.update(**rule.changes)``, e.g. ``{"ip_address": None}``; the
   ``expired`` queryset must exclude rows already cleared, so a second run changes nothing;
+- ``Retention.REDUCE``: ``rule.reduce(queryset)`` replaces what identifies the person by a
+  keyed hash (``keyed_hash``), for proof that must outlive the clear value (P18); the
+  ``expired`` queryset must exclude rows already reduced;
 - ``Retention.ERASE_MEMBER``: the rows are members; each is erased through ``erase(user,
   keep_posts=True)`` (inactive accounts). The retention job emails each member first and
   applies the rule only to those warned at least ``RETENTION_INACTIVE_WARNING_DAYS`` days
@@ -112,12 +119,15 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.crypto import salted_hmac
 
 
 class LegalBasis(models.TextChoices):
@@ -127,30 +137,50 @@ class LegalBasis(models.TextChoices):
     LEGAL_OBLIGATION = "legal-obligation", "Legal obligation"
 
 
+# The salt of the first keyed hash the site stored (data requests'); kept so those still match.
+HASH_SALT = "privacy.requester"
+
+
+def keyed_hash(value: str) -> str:
+    """A keyed hash of an email address or a username (compared without case): proves that a
+    kept record is about a value to whoever already knows the value, and tells nobody else
+    anything (P18). The key is derived from SECRET_KEY."""
+    return salted_hmac(HASH_SALT, value.strip().lower(), algorithm="sha256").hexdigest()
+
+
 @dataclasses.dataclass(frozen=True)
 class Person:
     """Whose data: a member, or a visitor known only by an email address."""
 
     user: Any | None
     email: str
+    # Every address that is the person's: theirs and, for a member, every verified address on
+    # the account (an unverified one may be somebody else's, typed in by the member). Read once,
+    # when the Person is made, so an eraser that deletes the account's addresses does not
+    # change whom the erasers after it find.
+    addresses: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, subject) -> Person:
         if isinstance(subject, Person):
             return subject
-        if isinstance(subject, str):
-            return cls(user=None, email=subject)
-        return cls(user=subject, email=subject.email)
+        user, email = (None, subject) if isinstance(subject, str) else (subject, subject.email)
+        found = {email.strip().lower()} if email else set()
+        if user is not None:
+            verified = EmailAddress.objects.filter(user=user.pk, verified=True)
+            found.update(address.lower() for address in verified.values_list("email", flat=True))
+        return cls(user=user, email=email, addresses=tuple(sorted(found)))
 
     def rows(
         self, queryset: QuerySet, *, user_field: str | None = "user", email_field: str | None = None
     ) -> QuerySet:
-        """The rows of `queryset` that belong to this person."""
+        """The rows of `queryset` that belong to this person (by account or by any address)."""
         match = Q(pk__in=[])
         if user_field and self.user is not None:
             match |= Q(**{user_field: self.user.pk})
-        if email_field and self.email:
-            match |= Q(**{f"{email_field}__iexact": self.email})
+        if email_field:
+            for address in self.addresses:
+                match |= Q(**{f"{email_field}__iexact": address})
         return queryset.filter(match)
 
 
@@ -190,10 +220,12 @@ class Retention:
 
     DELETE = "delete"
     CLEAR = "clear"
+    REDUCE = "reduce"
     ERASE_MEMBER = "erase-member"
     ACTIONS = {
         DELETE: "deleted",
         CLEAR: "cleared",
+        REDUCE: "reduced to a keyed hash",
         ERASE_MEMBER: "the account is erased, posts kept anonymised",
     }
 
@@ -203,12 +235,15 @@ class Retention:
     expired: Callable[[datetime], QuerySet]
     changes: dict = dataclasses.field(default_factory=dict)
     description: str = ""
+    reduce: Callable[[QuerySet], int] | None = None
 
     def __post_init__(self):
         if self.action not in self.ACTIONS:
             raise ValueError(f"Unknown retention action {self.action!r}.")
         if (self.action == self.CLEAR) != bool(self.changes):
             raise ValueError("A CLEAR rule needs `changes`; other actions take none.")
+        if (self.action == self.REDUCE) != (self.reduce is not None):
+            raise ValueError("A REDUCE rule needs `reduce`; other actions take none.")
         if self.setting is not None and not isinstance(getattr(settings, self.setting), int):
             raise ValueError(f"settings.{self.setting} must be a number of days.")
 
@@ -240,6 +275,8 @@ class Retention:
             return _delete(queryset)
         if self.action == self.CLEAR:
             return queryset.update(**self.changes)
+        if self.action == self.REDUCE:
+            return self.reduce(queryset)
         return sum(sum(n for _, n in erase(user, keep_posts=True).values()) for user in queryset)
 
 
@@ -302,9 +339,12 @@ def register(declaration: Declaration) -> Declaration:
 
 
 def declarations() -> list[Declaration]:
-    """Every declaration, those about the user model itself last (they run last on erasure)."""
+    """Every declaration in erasure order: the admin log's first (it looks up the rows the others
+    find), those about the user model itself last."""
     user_model = get_user_model()
-    return sorted(_registry.values(), key=lambda d: d.model is user_model)
+    return sorted(
+        _registry.values(), key=lambda d: (d.model is not LogEntry, d.model is user_model)
+    )
 
 
 def get(key: str) -> Declaration:
@@ -386,6 +426,19 @@ def _shown_with_link(link, field) -> bool:
         and link.related_model is user_model
         and field.name == user_model.USERNAME_FIELD
     )
+
+
+def rows_of(subject) -> dict[type[models.Model], Q]:
+    """Per model, a filter on the primary key that matches the rows every declaration whose
+    exporter returns a QuerySet finds for a person (subqueries: nothing is loaded)."""
+    person = Person.of(subject)
+    found: dict[type[models.Model], Q] = {}
+    for declaration in declarations():
+        records = declaration.export(person)
+        if isinstance(records, QuerySet):
+            match = Q(pk__in=records.values("pk"))
+            found[records.model] = found.get(records.model, Q(pk__in=[])) | match
+    return found
 
 
 def _delete(queryset: QuerySet) -> int:

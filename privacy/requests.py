@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from community.celery import enqueue
 
@@ -40,11 +39,6 @@ class RequestError(Exception):
     """A change that the request's state or the rules do not allow; the message says why."""
 
 
-def requester_hash(email: str) -> str:
-    """A keyed hash of the address: enough to show a request was handled, nothing more (P18)."""
-    return salted_hmac("privacy.requester", email.strip().lower(), algorithm="sha256").hexdigest()
-
-
 # Making and confirming a request
 
 
@@ -58,7 +52,7 @@ def create(*, kind: str, user=None, email: str = "", details: str = "", keep_pos
         kind=kind,
         user=user,
         email=email,
-        requester_hash=requester_hash(email),
+        requester_hash=registry.keyed_hash(email),
         details=details,
         keep_posts=keep_posts,
         received=received,

@@ -28,7 +28,8 @@ class ConsentText(models.Model):
 
 class ConsentQuerySet(models.QuerySet):
     def current(self):
-        """The newest row per person and purpose: the state in force."""
+        """The newest row per person and purpose: the state in force. A row reduced by erasure
+        or retention (no member, no address) is proof of the past, in force for nobody."""
         newer = Consent.objects.filter(purpose=OuterRef("purpose")).filter(
             Q(created__gt=OuterRef("created"))
             | Q(created=OuterRef("created"), id__gt=OuterRef("id"))
@@ -36,7 +37,8 @@ class ConsentQuerySet(models.QuerySet):
         by_member = newer.filter(user=OuterRef("user"))
         by_address = newer.filter(user__isnull=True, email=OuterRef("email"))
         return self.filter(
-            Q(~Exists(by_member), user__isnull=False) | Q(~Exists(by_address), user__isnull=True)
+            Q(~Exists(by_member), user__isnull=False)
+            | Q(~Exists(by_address), ~Q(email=""), user__isnull=True)
         )
 
 
@@ -54,6 +56,7 @@ class Consent(models.Model):
         POLICY_UPDATE = "policy-update", "Acceptance of an updated policy"
         STAFF = "staff", "Staff, on the member's written request"
         RESOURCE_FORM = "resource-form", "Sponsored resource form"
+        ERASURE = "erasure", "Erasure of the person's data"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,6 +66,9 @@ class Consent(models.Model):
         related_name="consents",
     )
     email = models.EmailField(blank=True, help_text="For visitors without an account.")
+    # What erasure and retention leave of the address (privacy.registry.keyed_hash): the history
+    # can still be proven to someone who knows the address (P18).
+    email_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     purpose = models.CharField(max_length=60, db_index=True)
     granted = models.BooleanField()
     created = models.DateTimeField(default=timezone.now, db_index=True)
@@ -83,7 +89,8 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         action = "granted" if self.granted else "withdrew"
-        return f"{self.user or self.email} {action} {self.purpose} ({self.created:%Y-%m-%d})"
+        who = self.user or self.email or "An erased person"
+        return f"{who} {action} {self.purpose} ({self.created:%Y-%m-%d})"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

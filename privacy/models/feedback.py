@@ -55,7 +55,12 @@ class Feedback(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name_plural = "feedback"
-        indexes = [models.Index(fields=["published_at"])]  # the published-feedback rule
+        indexes = [
+            models.Index(fields=["published_at"]),  # the published-feedback rule
+            models.Index(  # the open-feedback rule
+                fields=["created"], condition=models.Q(closed_at__isnull=True), name="feedback_open"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.created:%Y-%m-%d}"

@@ -58,6 +58,15 @@ register(
                 description="Closed feedback and support requests, counted from closing.",
             ),
             Retention(
+                key="open-feedback",
+                setting="RETENTION_OPEN_FEEDBACK_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: Feedback.objects.filter(
+                    published_at__isnull=True, closed_at__isnull=True, created__lt=cutoff
+                ),
+                description="Feedback and support requests never closed, counted from receipt.",
+            ),
+            Retention(
                 key="published-feedback",
                 setting="RETENTION_FEEDBACK_DAYS",
                 action=Retention.CLEAR,

@@ -8,6 +8,8 @@ from django.db.models import Q
 from ..models import (
     DataExport,
     DataRequest,
+    Feedback,
+    Lead,
     ProcessingRestriction,
     RequestEvent,
     RetentionWarning,
@@ -53,9 +55,13 @@ register(
 
 
 def _identifiers(person) -> list[str]:
-    found = [person.email]
+    """What names the person: their addresses, a member's names, and the names they typed
+    into forms (a visitor is known by no other)."""
+    found = [*person.addresses]
     if person.user is not None:
-        found += [person.user.email, person.user.username, person.user.display_name]
+        found += [person.user.username, person.user.display_name]
+    found += person.rows(Lead.objects.all(), email_field="email").values_list("name", flat=True)
+    found += person.rows(Feedback.objects.all(), email_field="email").values_list("name", flat=True)
     return sorted({value for value in found if value}, key=len, reverse=True)
 
 

@@ -1,12 +1,12 @@
 """Consents, sessions, the admin log, newsletter deliveries and cookie receipts."""
 
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 
-from .. import cookies
+from .. import consent, cookies, registry
 from ..models import (
     Consent,
     CookieConsentReceipt,
@@ -34,12 +34,40 @@ def _superseded_consents(cutoff):
     return Consent.objects.filter(Q(Exists(newer)) | orphan, created__lt=cutoff)
 
 
+def _visitor_addresses_out_of_use(cutoff):
+    """A visitor's rows for a purpose whose newest row is a withdrawal older than the period:
+    the address is of no more use, the proof stays as a keyed hash (P18)."""
+    same = Consent.objects.filter(
+        user__isnull=True, email=OuterRef("email"), purpose=OuterRef("purpose")
+    )
+    return (
+        Consent.objects.filter(user__isnull=True)
+        .exclude(email="")
+        .filter(~Exists(same.filter(created__gte=cutoff)))
+        .filter(~Exists(same.current().filter(granted=True)))
+    )
+
+
+def _erase_consents(person, keep_posts):
+    return consent.erase(user=person.user, emails=person.addresses)
+
+
 register(
     Declaration(
         key="consents",
         name="Proof of consent",
         model=Consent,
-        fields=["user", "email", "purpose", "granted", "created", "source", "text", "policy"],
+        fields=[
+            "user",
+            "email",
+            "email_hash",
+            "purpose",
+            "granted",
+            "created",
+            "source",
+            "text",
+            "policy",
+        ],
         description=(
             "Each time you agreed to our terms and privacy policy, subscribed to or left the "
             "newsletter: when, where, and the exact wording you were shown."
@@ -50,18 +78,30 @@ register(
         export=lambda person: _consents(person).values(
             "purpose", "granted", "created", "source", "text__wording", "policy__version"
         ),
-        erasure=Erasure.keep(
-            "Proof of consent is an operational record (P18). Deleting your account removes "
-            "the link to you; what remains is what was agreed, when and how."
+        erasure=Erasure(
+            Erasure.KEEP,
+            _erase_consents,
+            "Proof of consent is an operational record (P18). Every consent you gave ends; "
+            "the link to your account and your address go (a keyed hash of the address stays, "
+            "so the history can be proven to someone who knows it): what remains is what was "
+            "agreed, when and how.",
         ),
         retention=[
+            Retention(
+                key="consent-addresses",
+                setting="RETENTION_CONSENT_ADDRESS_DAYS",
+                action=Retention.REDUCE,
+                reduce=consent.reduce,
+                expired=_visitor_addresses_out_of_use,
+                description="A visitor's address in the proof of consent, from their withdrawal.",
+            ),
             Retention(
                 key="superseded-consents",
                 setting="RETENTION_OPERATIONAL_RECORD_DAYS",
                 action=Retention.DELETE,
                 expired=_superseded_consents,
                 description="Consent rows replaced by a newer choice, or linked to nobody.",
-            )
+            ),
         ],
     )
 )
@@ -95,19 +135,20 @@ register(
 )
 
 
-def _own_account_entries(person):
-    if person.user is None:
-        return LogEntry.objects.none()
-    return LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(get_user_model()),
-        object_id=str(person.user.pk),
-    )
-
-
 def _erase_admin_log(person, keep_posts):
-    """Staff members' own entries go with them; entries about a member lose their name."""
+    """Staff members' own entries go with them. Entries about any row that is the person's
+    lose what names them (an object's `__str__` and an inline's in the message): it runs
+    first, while every declaration still finds the person's rows."""
     changed = person.rows(LogEntry.objects.all()).delete()[0]
-    return changed + _own_account_entries(person).update(object_repr="former member")
+    for model, theirs in registry.rows_of(person).items():
+        keys = model._default_manager.filter(theirs).values_list(Cast("pk", CharField()))
+        changed += LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=keys
+        ).update(
+            object_repr=Concat(Value(f"{model._meta.verbose_name} #"), "object_id"),
+            change_message="",
+        )
+    return changed
 
 
 register(

@@ -1,9 +1,12 @@
 """Sponsored resources: sign-ups, disclosures and sponsor contacts (P8, P23)."""
 
+from django.db.models import Exists, OuterRef
+
 from ..models import (
     DisclosedLead,
     Disclosure,
     Lead,
+    Resource,
     Sponsor,
 )
 from ..registry import Declaration, Erasure, LegalBasis, Retention, register
@@ -149,6 +152,18 @@ def _sponsor_contacts(person):
     return person.rows(Sponsor.objects.all(), user_field=None, email_field="contact_email")
 
 
+def _contacts_out_of_use(cutoff):
+    """Sponsors with nothing published and no sign-up since the cutoff: nobody's leads go to
+    their contact any more."""
+    published = Resource.objects.filter(sponsor=OuterRef("pk"), published=True)
+    recent_leads = Lead.objects.filter(resource__sponsor=OuterRef("pk"), created__gte=cutoff)
+    return (
+        Sponsor.objects.filter(created__lt=cutoff)
+        .filter(~Exists(published), ~Exists(recent_leads))
+        .exclude(contact_name="", contact_email="")
+    )
+
+
 register(
     Declaration(
         key="sponsor-contacts",
@@ -163,5 +178,18 @@ register(
             "name", "contact_name", "contact_email"
         ),
         erasure=Erasure.anonymise(_sponsor_contacts, contact_name="", contact_email=""),
+        retention=[
+            Retention(
+                key="sponsor-contacts",
+                setting="RETENTION_SPONSOR_CONTACT_DAYS",
+                action=Retention.CLEAR,
+                changes={"contact_name": "", "contact_email": ""},
+                expired=_contacts_out_of_use,
+                description=(
+                    "A sponsor's contact, counted from its last sign-up once nothing of the "
+                    "sponsor's is published."
+                ),
+            )
+        ],
     )
 )

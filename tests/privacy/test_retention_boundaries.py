@@ -15,7 +15,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from forums.models import ModerationAction, Report, SignIn, User
+from forums.models import (
+    EmailAddressAdded,
+    ErasedUsername,
+    ModerationAction,
+    Report,
+    SignIn,
+    User,
+)
 from privacy import consent, registry, requests, retention
 from privacy.models import (
     Consent,
@@ -29,6 +36,7 @@ from privacy.models import (
     Newsletter,
     NewsletterDelivery,
     ProcessingRestriction,
+    Sponsor,
 )
 from privacy.registry import Retention
 
@@ -188,6 +196,47 @@ def _published_feedback(moment):
     return feedback
 
 
+def _visitor_withdrawal(moment):
+    for granted, when in ((True, moment - timedelta(days=1)), (False, moment)):
+        row = consent.record(
+            email="left@example.net",
+            purpose=consent.NEWSLETTER,
+            granted=granted,
+            source=Consent.Source.UNSUBSCRIBE,
+            text=consent.current_text("newsletter-unsubscribe"),
+        )
+        Consent.objects.filter(pk=row.pk).update(created=when)
+    return row
+
+
+def _open_feedback(moment):
+    feedback = FeedbackFactory()
+    Feedback.objects.filter(pk=feedback.pk).update(created=moment)
+    return feedback
+
+
+def _open_report(moment):
+    return Report.objects.create(
+        post=PostFactory(), reporter=UserFactory(), reason="Spam.", created=moment
+    )
+
+
+def _unverified_address(moment):
+    address = UserFactory().emailaddress_set.create(email="second@example.net", verified=False)
+    EmailAddressAdded.objects.filter(address=address).update(created=moment)
+    return address
+
+
+def _erased_username(moment):
+    return ErasedUsername.objects.create(username_hash=registry.keyed_hash("gone"), erased=moment)
+
+
+def _idle_sponsor(moment):
+    sponsor = SponsorFactory()
+    Sponsor.objects.filter(pk=sponsor.pk).update(created=moment)
+    return sponsor
+
+
 MAKERS = {
     "superseded-consents": _superseded_consent,
     "sessions": _session,
@@ -211,6 +260,12 @@ MAKERS = {
     "sponsor-disclosures": _disclosure,
     "feedback": _closed_feedback,
     "published-feedback": _published_feedback,
+    "consent-addresses": _visitor_withdrawal,
+    "open-feedback": _open_feedback,
+    "open-reports": _open_report,
+    "unverified-email-addresses": _unverified_address,
+    "erased-usernames": _erased_username,
+    "sponsor-contacts": _idle_sponsor,
 }
 RULES = registry.retention_rules()
 
