@@ -39,7 +39,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INSTALLED_APPS = [
     "forums",
     "privacy",
-    "privacy.need_to_know.AdminConfig",  # django.contrib.admin, need to know built in (P7)
+    "privacy.admin_app.AdminConfig",  # django.contrib.admin, need to know built in (P7)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,9 +94,12 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite under var/ by default; DATABASE_URL=postgres://... for PostgreSQL.
+# Database: SQLite under var/ by default (DATABASE_URL unset or empty); DATABASE_URL=postgres://...
+# for PostgreSQL.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

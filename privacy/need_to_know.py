@@ -10,7 +10,6 @@ on it the mixin, those of other apps included, so no admin can forget it.
 """
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.views.main import ChangeList
 
 from .registry import staff_may_see_path
@@ -104,8 +103,3 @@ class AdminSite(admin.AdminSite):
             )
         super().register(model_or_iterable, admin_class, **options)
 
-
-class AdminConfig(DjangoAdminConfig):
-    """Replaces "django.contrib.admin" in INSTALLED_APPS so that ``admin.site`` is ours."""
-
-    default_site = "privacy.need_to_know.AdminSite"
