@@ -158,7 +158,8 @@ class LeadQuerySet(models.QuerySet):
         )
         return self.annotate(
             consented=ExpressionWrapper(
-                Q(consent__granted=True) & ~Exists(withdrawn), output_field=models.BooleanField()
+                Q(consent__isnull=False, consent__granted=True) & ~Exists(withdrawn),
+                output_field=models.BooleanField(),
             )
         )
 
