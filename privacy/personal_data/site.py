@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Exists, OuterRef, Q
 
-from .. import cookies
+from .. import consent, cookies
 from ..models import (
     Consent,
     CookieConsentReceipt,
@@ -31,7 +31,11 @@ def _superseded_consents(cutoff):
         | Q(user__isnull=True, email__iexact=OuterRef("email"))
     )
     orphan = Q(user__isnull=True, email="")
-    return Consent.objects.filter(Q(Exists(newer)) | orphan, created__lt=cutoff)
+    # A sponsor choice proves the disclosures made on it: the rule "sponsor-consents" keeps it
+    # exactly as long as they are kept.
+    return Consent.objects.filter(Q(Exists(newer)) | orphan, created__lt=cutoff).exclude(
+        purpose__startswith=consent.sponsor_purpose("")
+    )
 
 
 register(

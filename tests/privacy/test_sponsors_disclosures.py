@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
 
-from privacy import registry, sponsors
+from privacy import registry, retention, sponsors
 from privacy.models import Consent, DisclosedLead, Disclosure, Lead
 
 from ..factories import ResourceFactory, SponsorFactory, SponsorQuestionFactory, UserFactory
@@ -282,6 +282,24 @@ def test_retention_deletes_every_lead_after_the_longer_period(sponsor, leads):
     assert not rule.expired_at(timezone.now()).exists()
     Lead.objects.update(created=timezone.now() - timedelta(days=800))
     assert rule.apply(rule.expired_at(timezone.now())) == 3
+
+
+def test_a_visitors_sponsor_choice_goes_once_its_lead_and_disclosure_records_are_gone(
+    staff_client, client, sponsor, settings
+):
+    grant = sign_up(client, ResourceFactory(sponsor=sponsor), consent="on").consent
+    download(staff_client, sponsor)
+    assert grant.email == "sam@example.net"
+    later = timezone.now() + timedelta(days=settings.RETENTION_LEAD_DAYS + 1)
+    retention.enforce(later)
+    assert not Lead.objects.exists()
+    assert DisclosedLead.objects.get().consent == grant  # still proves the disclosure (P18)
+    for night in (1, 2):  # the disclosure records go, then, on the next run, the choice
+        retention.enforce(
+            timezone.now() + timedelta(days=settings.RETENTION_DISCLOSURE_DAYS + night)
+        )
+    assert not DisclosedLead.objects.exists()
+    assert not Consent.objects.filter(email="sam@example.net").exists()
 
 
 def test_the_my_data_page_lists_the_members_disclosures(client, staff_client, sponsor, leads):
