@@ -191,6 +191,10 @@ ACCOUNT_RATE_LIMITS = {
     # The site's own forms open to visitors use the same limiter (allauth.core.ratelimit).
     "feedback": "10/h/ip",
     "resource_signup": "30/h/ip",
+    # Forms that email an address a visitor typed (privacy.emails.limit_confirmations): per
+    # client and per address, so they can flood neither many inboxes nor one.
+    "newsletter_confirmation": "10/h/ip,3/d/key",
+    "data_request_confirmation": "10/h/ip,3/d/key",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

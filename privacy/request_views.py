@@ -15,13 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import cookies, requests
+from . import cookies, emails, requests
 from .models import DataExport, DataRequest
 from .request_forms import ErasureForm, MemberRequestForm, VisitorRequestForm
 
 Kind = DataRequest.Kind
-# A confirmation email per address at most this often, so the form cannot flood an inbox.
-CONFIRMATIONS_PER_DAY = 3
 # Wrong passwords on the erasure form before it pauses for a quarter of an hour.
 ERASURE_ATTEMPTS = 5
 
@@ -113,10 +111,12 @@ def new_request(request):
         form = VisitorRequestForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"].lower()
-            key = f"privacy:request-confirmations:{email}"
-            cache.add(key, 0, timeout=24 * 3600)
-            if cache.incr(key) <= CONFIRMATIONS_PER_DAY:
-                requests.create(**form.cleaned_data)
+            limited = emails.limit_confirmations(
+                request, action="data_request_confirmation", email=email
+            )
+            if limited:
+                return limited
+            requests.create(**form.cleaned_data)
             response = render(request, "privacy/request_check_inbox.html", {"email": email})
             cookies.remember_contact(request, response, email=email)  # only with consent (P22)
             return response

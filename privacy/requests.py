@@ -68,14 +68,21 @@ def create(*, kind: str, user=None, email: str = "", details: str = "", keep_pos
     )
     _event(request, Action.CREATED)
     if user is None:
-        context = {
-            "request": request,
-            "confirm_url": emails.absolute_url(confirmation_url(request)),
-        }
-        transaction.on_commit(lambda: emails.build("request_confirm", email, context).send())
+        from .tasks import send_request_confirmation  # the task module imports this one
+
+        send_request_confirmation.delay_on_commit(request.pk)
     else:
         confirm(request)
     return request
+
+
+def send_confirmation(request_id: int) -> None:
+    """Email a visitor the link that confirms their request, unless it is confirmed or gone."""
+    request = DataRequest.objects.filter(pk=request_id, status=Status.AWAITING_CONFIRMATION).first()
+    if request is None:
+        return
+    context = {"request": request, "confirm_url": emails.absolute_url(confirmation_url(request))}
+    emails.build("request_confirm", request.email, context).send()
 
 
 def confirmation_url(request: DataRequest) -> str:

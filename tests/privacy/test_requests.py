@@ -33,7 +33,7 @@ def open_request(user=None, kind=Kind.RECTIFICATION, details="Fix it."):
 
 
 def test_a_visitor_request_exists_only_after_the_emailed_link_is_followed(
-    client, mailoutbox, django_capture_on_commit_callbacks
+    client, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -99,13 +99,40 @@ def test_the_visitor_form_explains_bad_input(client):
     assert not DataRequest.objects.exists()
 
 
+def ask(client, email, kind="access"):
+    return client.post("/privacy/requests/new/", {"email": email, "kind": kind})
+
+
 def test_the_visitor_form_sends_at_most_three_confirmations_a_day(
-    client, mailoutbox, django_capture_on_commit_callbacks
+    client, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(5):
-            client.post("/privacy/requests/new/", {"email": "v@example.net", "kind": "access"})
-    assert len(mailoutbox) == 3
+        codes = [ask(client, "V@example.net").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert len(mailoutbox) == 3 and DataRequest.objects.count() == 3
+
+
+def test_one_client_cannot_send_confirmations_to_many_addresses(
+    client, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        codes = [ask(client, f"person{n}@example.net").status_code for n in range(30)]
+    assert codes == [200] * 10 + [429] * 20
+    assert len(mailoutbox) == 10 and DataRequest.objects.count() == 10
+    assert "Enough emails for now" in ask(client, "more@example.net").content.decode()
+
+
+def test_the_confirmation_is_sent_by_a_task_from_the_saved_request(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert ask(client, "v@example.net").status_code == 200
+    assert mailoutbox == [] and len(callbacks) == 1  # nothing sent inside the request
+    tasks.send_request_confirmation(DataRequest.objects.get().pk)
+    assert mailoutbox[0].to == ["v@example.net"]
+    requests.confirm(DataRequest.objects.get())
+    tasks.send_request_confirmation(DataRequest.objects.get().pk)  # a late duplicate
+    assert len(mailoutbox) == 1
 
 
 # Members
