@@ -334,3 +334,7 @@ LOGGING = {
 # Forums
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 FORUMS_POSTS_PER_MINUTE = env.int("FORUMS_POSTS_PER_MINUTE", default=5)
+# One member's reports: how many a day, and how long before reporting a post again once the
+# moderators have closed their last report on it.
+FORUMS_REPORTS_PER_DAY = env.int("FORUMS_REPORTS_PER_DAY", default=20)
+FORUMS_REPORT_AGAIN_DAYS = env.int("FORUMS_REPORT_AGAIN_DAYS", default=7)
