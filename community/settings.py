@@ -233,6 +233,10 @@ STORAGES["exports"] = {
 }
 # A member's export is built without staff (P12); off: staff produce it from the admin.
 DATA_REQUESTS_SELF_SERVICE_EXPORT = env.bool("DATA_REQUESTS_SELF_SERVICE_EXPORT", default=True)
+# One person's requests (privacy.requests.check_limits): a full copy of a member's data at most
+# this often, and this many requests open for staff at a time (each has a one-month deadline).
+DATA_REQUESTS_EXPORT_EVERY_HOURS = env.int("DATA_REQUESTS_EXPORT_EVERY_HOURS", default=24)
+DATA_REQUESTS_OPEN_PER_PERSON = env.int("DATA_REQUESTS_OPEN_PER_PERSON", default=3)
 
 # Security: strict in production, relaxed only where local http needs it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

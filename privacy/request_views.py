@@ -53,8 +53,12 @@ def request_export(request):
     pending = DataRequest.objects.pending().filter(user=request.user, kind=Kind.ACCESS)
     if pending.exists():
         messages.info(request, "We are already preparing a copy of your data.")
-    else:
+        return redirect("privacy:my_data")
+    try:
         requests.create(kind=Kind.ACCESS, user=request.user)
+    except requests.RequestError as error:
+        messages.error(request, str(error))
+    else:
         messages.success(request, "We are preparing a copy of your data and will email you.")
     return redirect("privacy:my_data")
 
@@ -63,9 +67,13 @@ def request_export(request):
 @require_POST
 def member_request(request):
     form = MemberRequestForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            requests.create(user=request.user, **form.cleaned_data)
+        except requests.RequestError as error:
+            form.add_error(None, str(error))
+    if form.errors:
         return my_data(request, form=form)
-    requests.create(user=request.user, **form.cleaned_data)
     messages.success(request, "Your request is received. We will answer within one month.")
     return redirect("privacy:my_data")
 
