@@ -1,11 +1,13 @@
 """Sponsors, sponsored resources, leads and disclosures (P8, P23)."""
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +35,36 @@ class Sponsor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# What a resource's file may be, recognised by its content (never by its name, which the
+# uploader chooses): PDF, office documents old and new, and web video.
+RESOURCE_FILE_TYPES = {
+    "pdf",
+    *("doc", "docx", "odt"),
+    *("xls", "xlsx", "ods"),
+    *("ppt", "pptx", "odp"),
+    *("mp4", "webm"),
+}
+
+
+def validate_resource_file(file) -> None:
+    """An uploaded resource file is no larger than SPONSORED_RESOURCE_MAX_UPLOAD_MB and its
+    content is one of RESOURCE_FILE_TYPES: what we give visitors must be what it says."""
+    limit = settings.SPONSORED_RESOURCE_MAX_UPLOAD_MB
+    if file.size > limit * 1024 * 1024:
+        raise ValidationError(
+            f"This file is {filesizeformat(file.size)}: a resource's file can be at most "
+            f"{limit} MB."
+        )
+    file.seek(0)
+    kind = filetype.guess(file.read(8192))  # the signatures filetype knows sit in the head
+    file.seek(0)
+    if kind is None or kind.extension not in RESOURCE_FILE_TYPES:
+        raise ValidationError(
+            "This file is not a PDF, an office document (Word, Excel, PowerPoint or "
+            "OpenDocument) or a video (MP4 or WebM), whatever its name says. Upload one of those."
+        )
 
 
 class ResourceQuerySet(models.QuerySet):
