@@ -186,8 +186,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
-    "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Both email an address a visitor types (a verification, or a reset link or "no account"
+    # notice), so they are limited like our confirmations: per client and per address.
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
     # The site's own forms open to visitors use the same limiter (allauth.core.ratelimit).
     "feedback": "10/h/ip",
     "resource_signup": "30/h/ip",
