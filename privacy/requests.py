@@ -77,9 +77,10 @@ def check_limits(*, kind: str, user=None, requester_hash: str) -> None:
     limit = settings.DATA_REQUESTS_OPEN_PER_PERSON
     open_requests = theirs.pending().exclude(user__isnull=False, kind__in=self_service_kinds())
     if open_requests.count() >= limit:
+        how_many = "1 request" if limit == 1 else f"{limit} requests"
         raise RequestError(
-            f"You already have {limit} requests open. We answer each within one month; you can "
-            f"make another once one is answered, or write to our data protection officer at "
+            f"You already have {how_many} open. We answer each within one month; you can make "
+            f"another once one is answered, or write to our data protection officer at "
             f"{settings.DPO_EMAIL} to add to one."
         )
 

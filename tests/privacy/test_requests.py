@@ -215,7 +215,7 @@ def test_a_visitor_has_a_few_staff_handled_requests_open_at_a_time(client, setti
     response = client.post(requests.confirmation_url(second))
     assert (
         response.status_code == 400
-        and "You already have 1 requests open" in response.content.decode()
+        and "You already have 1 request open" in response.content.decode()
     )
     assert DataRequest.objects.pending().count() == 1
 
