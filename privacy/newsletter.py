@@ -54,6 +54,8 @@ def request_subscription(email: str) -> None:
 
 
 def send_confirmation(email: str, text_id: int) -> None:
+    """The confirmation email itself (task `privacy.send_newsletter_confirmation`): the link
+    carries the address and the wording shown, so nothing is stored before it is followed."""
     payload = {"e": email, "t": text_id, "at": int(time.time())}
     token = signing.dumps(payload, salt=SUBSCRIBE_SALT)
     url = emails.absolute_url(reverse("privacy:newsletter_confirm", args=[token]))
