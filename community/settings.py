@@ -206,11 +206,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
-    "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Both email an address a visitor types (a verification, or a reset link or "no account"
+    # notice), so they are limited like our confirmations: per client and per address.
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
     # The site's own forms open to visitors use the same limiter (allauth.core.ratelimit).
     "feedback": "10/h/ip",
     "resource_signup": "30/h/ip",
+    # Forms that email an address a visitor typed (privacy.emails.limit_confirmations): per
+    # client and per address, so they can flood neither many inboxes nor one.
+    "newsletter_confirmation": "10/h/ip,3/d/key",
+    "data_request_confirmation": "10/h/ip,3/d/key",
 }
 # When the cache cannot be reached, these rate limits refuse (community.middleware) instead of
 # letting everything through: sign-in, password reset and the forms that send an email.
@@ -219,10 +225,8 @@ RATE_LIMITS_FAIL_CLOSED = [
     "login_failed",
     "reset_password",
     "reset_password_from_key",
-    "newsletter_signup",
-    "data_request",
-    "resource_signup",
-    "feedback",
+    "newsletter_confirmation",
+    "data_request_confirmation",
 ]
 # 0: the client's address is the connection's. Behind N proxies that each add to
 # X-Forwarded-For, N; more than there are would let a client choose its own address.
@@ -263,6 +267,10 @@ STORAGES["exports"] = {
 }
 # A member's export is built without staff (P12); off: staff produce it from the admin.
 DATA_REQUESTS_SELF_SERVICE_EXPORT = env.bool("DATA_REQUESTS_SELF_SERVICE_EXPORT", default=True)
+# One person's requests (privacy.requests.check_limits): a full copy of a member's data at most
+# this often, and this many requests open for staff at a time (each has a one-month deadline).
+DATA_REQUESTS_EXPORT_EVERY_HOURS = env.int("DATA_REQUESTS_EXPORT_EVERY_HOURS", default=24)
+DATA_REQUESTS_OPEN_PER_PERSON = env.int("DATA_REQUESTS_OPEN_PER_PERSON", default=3)
 
 # Security: strict in production, relaxed only where local http needs it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -373,6 +381,7 @@ RETENTION_OPEN_REPORT_DAYS = env.int("RETENTION_OPEN_REPORT_DAYS", default=365)
 RETENTION_UNVERIFIED_EMAIL_DAYS = env.int("RETENTION_UNVERIFIED_EMAIL_DAYS", default=30)
 RETENTION_SPONSOR_CONTACT_DAYS = env.int("RETENTION_SPONSOR_CONTACT_DAYS", default=365)
 SPONSORED_RESOURCE_LINK_HOURS = env.int("SPONSORED_RESOURCE_LINK_HOURS", default=24)
+SPONSORED_RESOURCE_MAX_UPLOAD_MB = env.int("SPONSORED_RESOURCE_MAX_UPLOAD_MB", default=200)
 
 LOGGING = {
     "version": 1,
@@ -405,3 +414,7 @@ STATS_REFERRER_HOSTS = env.list(
 # Forums
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 FORUMS_POSTS_PER_MINUTE = env.int("FORUMS_POSTS_PER_MINUTE", default=5)
+# One member's reports: how many a day, and how long before reporting a post again once the
+# moderators have closed their last report on it.
+FORUMS_REPORTS_PER_DAY = env.int("FORUMS_REPORTS_PER_DAY", default=20)
+FORUMS_REPORT_AGAIN_DAYS = env.int("FORUMS_REPORT_AGAIN_DAYS", default=7)

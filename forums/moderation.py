@@ -4,8 +4,11 @@ Every function writes a ModerationAction (who, what, when, why). The site's mode
 the admin's actions both call these functions.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from .models import Category, ModerationAction, Post, Report, Topic, User
 from .posting import recount_category, recount_topic
@@ -93,7 +96,30 @@ def resolve_report(report: Report, *, moderator: User, hide_post: bool, reason: 
     )
 
 
+class ReportError(Exception):
+    """A report the limits do not allow; the message is shown to the member."""
+
+
 def report_post(post: Post, *, reporter: User, reason: str) -> Report:
+    """File a report (or return the member's open one on this post). So that one member cannot
+    bury the queue: a post can be reported again only FORUMS_REPORT_AGAIN_DAYS after the
+    moderators closed the member's last report on it, and at most FORUMS_REPORTS_PER_DAY a day."""
+    mine = Report.objects.filter(reporter=reporter)
+    if open_report := mine.filter(post=post, status=Report.Status.OPEN).first():
+        return open_report
+    now = timezone.now()
+    closed = mine.filter(post=post, resolved__isnull=False).order_by("-resolved").first()
+    again = closed and closed.resolved + timedelta(days=settings.FORUMS_REPORT_AGAIN_DAYS)
+    if again and again > now:
+        raise ReportError(
+            "The moderators have already looked at your report of this post. If it is still a "
+            f"problem, you can report it again from {dateformat.format(again, 'j F Y')}."
+        )
+    if mine.filter(created__gt=now - timedelta(days=1)).count() >= settings.FORUMS_REPORTS_PER_DAY:
+        raise ReportError(
+            f"You can report {settings.FORUMS_REPORTS_PER_DAY} posts a day, and the moderators "
+            "will look at the ones you sent. Please try again tomorrow."
+        )
     report, _ = Report.objects.get_or_create(
         post=post, reporter=reporter, status=Report.Status.OPEN, defaults={"reason": reason}
     )

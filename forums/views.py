@@ -225,9 +225,14 @@ def post_report(request, pk):
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
-            moderation.report_post(post, reporter=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, "Thank you. The moderators will look at this post.")
-            return redirect(post)
+            reason = form.cleaned_data["reason"]
+            try:
+                moderation.report_post(post, reporter=request.user, reason=reason)
+            except moderation.ReportError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Thank you. The moderators will look at this post.")
+                return redirect(post)
     else:
         form = ReportForm()
     return render(request, "forums/post_report.html", {"post": post, "form": form})

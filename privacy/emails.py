@@ -1,7 +1,10 @@
 """Emails sent by the privacy app: one template trio per email under templates/emails/."""
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 
@@ -21,3 +24,12 @@ def build(name: str, to: str, context: dict, headers: dict | None = None) -> Ema
     )
     message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
     return message
+
+
+def limit_confirmations(request, *, action: str, email: str) -> HttpResponse | None:
+    """Before a form emails an address a visitor typed: None if one more email may go, else the
+    429 page. `ACCOUNT_RATE_LIMITS[action]` limits both this client ("/ip") and the address
+    ("/key"), so the form can flood neither many inboxes nor one."""
+    if ratelimit.consume(request, action=action, key=email.strip().lower()):
+        return None
+    return render(request, "privacy/too_many_emails.html", status=429)

@@ -47,9 +47,18 @@ class Outcome(enum.Enum):
 
 
 def request_subscription(email: str) -> None:
-    """Email a confirmation link; the address is subscribed only when it is followed."""
-    text = consent.current_text(VISITOR_TEXT_KEY)
-    payload = {"e": consent.normalise_email(email), "t": text.pk, "at": int(time.time())}
+    """Queue the email with the confirmation link (a task sends it, after commit, not the web
+    request); the address is subscribed only when the link is followed."""
+    from .tasks import send_newsletter_confirmation  # the task module imports this one
+
+    text = consent.current_text(VISITOR_TEXT_KEY)  # the wording the visitor saw
+    enqueue(send_newsletter_confirmation, consent.normalise_email(email), text.pk)
+
+
+def send_confirmation(email: str, text_id: int) -> None:
+    """The confirmation email itself (task `privacy.send_newsletter_confirmation`): the link
+    carries the address and the wording shown, so nothing is stored before it is followed."""
+    payload = {"e": email, "t": text_id, "at": int(time.time())}
     token = signing.dumps(payload, salt=SUBSCRIBE_SALT)
     url = emails.absolute_url(reverse("privacy:newsletter_confirm", args=[token]))
     days = settings.RETENTION_UNCONFIRMED_DAYS

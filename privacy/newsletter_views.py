@@ -2,16 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from . import cookies, newsletter
+from . import cookies, emails, newsletter
 from .forms import PreferencesForm, SubscribeForm
-
-# A confirmation email per address at most this often, so the form cannot be used to flood
-# someone's inbox; the page says the same either way.
-CONFIRMATIONS_PER_DAY = 3
 
 
 @login_required
@@ -35,10 +30,12 @@ def subscribe(request):
         form = SubscribeForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"].lower()
-            key = f"privacy:newsletter-confirmations:{email}"
-            cache.add(key, 0, timeout=24 * 3600)
-            if cache.incr(key) <= CONFIRMATIONS_PER_DAY:
-                newsletter.request_subscription(email)
+            limited = emails.limit_confirmations(
+                request, action="newsletter_confirmation", email=email
+            )
+            if limited:
+                return limited
+            newsletter.request_subscription(email)
             response = render(request, "privacy/newsletter_check_inbox.html", {"email": email})
             cookies.remember_contact(request, response, email=email)  # only with consent (P22)
             return response

@@ -15,13 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import cookies, requests
+from . import cookies, emails, requests
 from .models import DataExport, DataRequest
 from .request_forms import ErasureForm, MemberRequestForm, VisitorRequestForm
 
 Kind = DataRequest.Kind
-# A confirmation email per address at most this often, so the form cannot flood an inbox.
-CONFIRMATIONS_PER_DAY = 3
 # Wrong passwords on the erasure form before it pauses for a quarter of an hour.
 ERASURE_ATTEMPTS = 5
 
@@ -55,8 +53,12 @@ def request_export(request):
     pending = DataRequest.objects.pending().filter(user=request.user, kind=Kind.ACCESS)
     if pending.exists():
         messages.info(request, "We are already preparing a copy of your data.")
-    else:
+        return redirect("privacy:my_data")
+    try:
         requests.create(kind=Kind.ACCESS, user=request.user)
+    except requests.RequestError as error:
+        messages.error(request, str(error))
+    else:
         messages.success(request, "We are preparing a copy of your data and will email you.")
     return redirect("privacy:my_data")
 
@@ -65,9 +67,13 @@ def request_export(request):
 @require_POST
 def member_request(request):
     form = MemberRequestForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            requests.create(user=request.user, **form.cleaned_data)
+        except requests.RequestError as error:
+            form.add_error(None, str(error))
+    if form.errors:
         return my_data(request, form=form)
-    requests.create(user=request.user, **form.cleaned_data)
     messages.success(request, "Your request is received. We will answer within one month.")
     return redirect("privacy:my_data")
 
@@ -113,10 +119,12 @@ def new_request(request):
         form = VisitorRequestForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"].lower()
-            key = f"privacy:request-confirmations:{email}"
-            cache.add(key, 0, timeout=24 * 3600)
-            if cache.incr(key) <= CONFIRMATIONS_PER_DAY:
-                requests.create(**form.cleaned_data)
+            limited = emails.limit_confirmations(
+                request, action="data_request_confirmation", email=email
+            )
+            if limited:
+                return limited
+            requests.create(**form.cleaned_data)
             response = render(request, "privacy/request_check_inbox.html", {"email": email})
             cookies.remember_contact(request, response, email=email)  # only with consent (P22)
             return response

@@ -42,11 +42,48 @@ class RequestError(Exception):
 # Making and confirming a request
 
 
+def self_service_kinds() -> list[str]:
+    """What a member's request needs no staff for: their erasure, and their copy unless staff
+    produce copies by hand."""
+    if settings.DATA_REQUESTS_SELF_SERVICE_EXPORT:
+        return [Kind.ACCESS, Kind.ERASURE]
+    return [Kind.ERASURE]
+
+
+def check_limits(*, kind: str, user=None, requester_hash: str) -> None:
+    """RequestError when one person asks for more than the rules allow: a member's full copy
+    of their data once in DATA_REQUESTS_EXPORT_EVERY_HOURS, and at most
+    DATA_REQUESTS_OPEN_PER_PERSON requests open for staff at a time, each with its own legal
+    deadline (P15). Requests still awaiting their emailed confirmation do not count."""
+    theirs = DataRequest.objects.filter(requester_hash=requester_hash)
+    if user is not None and kind == Kind.ACCESS:
+        hours = settings.DATA_REQUESTS_EXPORT_EVERY_HOURS
+        since = timezone.now() - timedelta(hours=hours)
+        if theirs.filter(user=user, kind=Kind.ACCESS, received__gt=since).exists():
+            raise RequestError(
+                f"You can ask for a copy of your data once every {hours} hours, and you asked "
+                "for one recently: please use that copy, or ask again later."
+            )
+    if user is not None and kind in self_service_kinds():
+        return
+    limit = settings.DATA_REQUESTS_OPEN_PER_PERSON
+    open_requests = theirs.pending().exclude(user__isnull=False, kind__in=self_service_kinds())
+    if open_requests.count() >= limit:
+        how_many = "1 request" if limit == 1 else f"{limit} requests"
+        raise RequestError(
+            f"You already have {how_many} open. We answer each within one month; you can make "
+            f"another once one is answered, or write to our data protection officer at "
+            f"{settings.DPO_EMAIL} to add to one."
+        )
+
+
 @transaction.atomic
 def create(*, kind: str, user=None, email: str = "", details: str = "", keep_posts=None):
     """A member's request is confirmed at once (they are signed in); a visitor's waits for the
-    link sent to their address (`confirmation_url`)."""
+    link sent to their address (`confirmation_url`). RequestError past a member's limits."""
     email = user.email if user is not None else email.strip().lower()
+    if user is not None:  # a visitor's count only once they confirm (`confirm`)
+        check_limits(kind=kind, user=user, requester_hash=registry.keyed_hash(email))
     received = timezone.now()
     request = DataRequest.objects.create(
         kind=kind,
@@ -60,14 +97,21 @@ def create(*, kind: str, user=None, email: str = "", details: str = "", keep_pos
     )
     _event(request, Action.CREATED)
     if user is None:
-        context = {
-            "request": request,
-            "confirm_url": emails.absolute_url(confirmation_url(request)),
-        }
-        transaction.on_commit(lambda: emails.build("request_confirm", email, context).send())
+        from .tasks import send_request_confirmation  # the task module imports this one
+
+        enqueue(send_request_confirmation, request.pk)
     else:
         confirm(request)
     return request
+
+
+def send_confirmation(request_id: int) -> None:
+    """Email a visitor the link that confirms their request, unless it is confirmed or gone."""
+    request = DataRequest.objects.filter(pk=request_id, status=Status.AWAITING_CONFIRMATION).first()
+    if request is None:
+        return
+    context = {"request": request, "confirm_url": emails.absolute_url(confirmation_url(request))}
+    emails.build("request_confirm", request.email, context).send()
 
 
 def confirmation_url(request: DataRequest) -> str:
@@ -97,6 +141,8 @@ def confirm(request: DataRequest, *, by=None) -> None:
     request = _locked(request)
     if request.status != Status.AWAITING_CONFIRMATION:
         raise RequestError("This request has already been confirmed.")
+    if request.user is None and by is None:  # staff who checked an identity decide themselves
+        check_limits(kind=request.kind, requester_hash=request.requester_hash)
     request.status, request.confirmed = Status.OPEN, timezone.now()
     request.save(update_fields=["status", "confirmed"])
     _changed(request, Action.CONFIRMED, by)

@@ -3,8 +3,9 @@ download link, exporting leads to a sponsor and the record of every such disclos
 
 Passing someone's details to a sponsor needs their consent to that sponsor alone: a ledger row
 with purpose ``sponsor:<id>`` and the exact wording, which names the sponsor. The resource is
-given whatever they choose. The newest choice for a sponsor governs every lead of that person
-for that sponsor, so a later "no" stops earlier details from being sent.
+given whatever they choose. A grant counts only for the lead it was given with (the address
+typed on the form is not verified, so it proves nothing about that person's other leads), and
+a later "no" from the same person stops every earlier lead from being sent.
 """
 
 from datetime import timedelta
@@ -69,20 +70,17 @@ def consent_text(sponsor: Sponsor, action: str = "") -> ConsentText:
 
 
 def allowed_by(user) -> list[Sponsor]:
-    """The sponsors a member lets us pass their details to now."""
-    grants = Consent.objects.filter(user=user, purpose__startswith=consent.sponsor_purpose(""))
-    ids = [
-        row.purpose.removeprefix(consent.sponsor_purpose(""))
-        for row in grants.current().filter(granted=True)
-    ]
-    return list(Sponsor.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
+    """The sponsors that would receive a member's details now: each has a lead of theirs (made
+    signed in, or with their account's address) whose consent is in force."""
+    leads = Lead.objects.of_person(user).with_consent().filter(consented=True)
+    return list(Sponsor.objects.filter(resources__leads__in=leads).distinct())
 
 
 def withdraw(sponsor: Sponsor, user) -> bool:
     """A member stops us passing their details to a sponsor (P14); False if they had not
     allowed it. Details already sent stay with the sponsor: its privacy notice says how to
     ask it to delete them."""
-    if not consent.has_consent(purpose(sponsor), user=user):
+    if sponsor not in allowed_by(user):
         return False
     consent.record(
         purpose=purpose(sponsor),
@@ -170,29 +168,28 @@ def export_leads(sponsor: Sponsor, *, by, only_new: bool = False) -> tuple[Discl
 
     `only_new` leaves out leads already sent to this sponsor.
     """
-    leads = Lead.objects.consenting(sponsor).select_related("resource")
+    leads = Lead.objects.consenting(sponsor).select_related("resource", "consent")
     if only_new:
         sent = DisclosedLead.objects.filter(disclosure__sponsor=sponsor, lead__isnull=False)
         leads = leads.exclude(pk__in=sent.values("lead"))
     leads = list(leads.order_by("created", "id"))
-    # The consent each lead is disclosed on: the person's grant in force now.
-    grants = consent.granted(purpose(sponsor))
-    by_member = {row.user_id: row for row in grants if row.user_id}
-    by_address = {row.email: row for row in grants if not row.user_id}
     questions = list(dict.fromkeys(a["question"] for lead in leads for a in lead.answers))
     disclosure = Disclosure.objects.create(sponsor=sponsor, disclosed_by=by, people=len(leads))
-    rows = [["Resource", "Signed up", *(heading for _, heading in LEAD_FIELDS), *questions]]
+    headings = [heading for _, heading in LEAD_FIELDS]
+    # The sponsor can quote the ledger row each person's details went on (P8).
+    rows = [["Resource", "Signed up", *headings, *questions, "Consent record", "Consent given"]]
     records = []
     for lead in leads:
         row, disclosed = lead_row(lead, questions)
-        rows.append(row)
+        given = timezone.localtime(lead.consent.created).strftime("%Y-%m-%d %H:%M")
+        rows.append([*row, str(lead.consent_id), given])
         records.append(
             DisclosedLead(
                 disclosure=disclosure,
                 lead=lead,
                 user_id=lead.user_id,
                 email=lead.email,
-                consent=by_member.get(lead.user_id) if lead.user_id else by_address.get(lead.email),
+                consent=lead.consent,  # the grant given with this lead, the only one it goes on
                 fields=disclosed,
             )
         )
@@ -201,10 +198,11 @@ def export_leads(sponsor: Sponsor, *, by, only_new: bool = False) -> tuple[Discl
 
 
 def disclosures_of(user) -> list[DisclosedLead]:
-    """Which sponsors received a member's details, when, and which of them (P8)."""
+    """Which sponsors received a member's details, when, which of them and on which consent
+    (P8)."""
     return list(
         DisclosedLead.objects.filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
-        .select_related("disclosure__sponsor")
+        .select_related("disclosure__sponsor", "consent")
         .order_by("-disclosure__created", "-id")
     )
 

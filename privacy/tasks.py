@@ -24,6 +24,16 @@ def send_newsletter(newsletter_id: int) -> None:
     newsletter.send(newsletter_id)
 
 
+@shared_task(name="privacy.send_newsletter_confirmation")
+def send_newsletter_confirmation(email: str, text_id: int) -> None:
+    newsletter.send_confirmation(email, text_id)
+
+
+@shared_task(name="privacy.send_request_confirmation")
+def send_request_confirmation(request_id: int) -> None:
+    requests.send_confirmation(request_id)
+
+
 @shared_task(name="privacy.flush_visit_counts")
 def flush_visit_counts() -> int:
     """Move the visit counters from the cache to the database (P5); safe to run at any time."""

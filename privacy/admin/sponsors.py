@@ -24,6 +24,7 @@ from ..models import (
     Sponsor,
     SponsorQuestion,
 )
+from ..models.sponsors import validate_resource_file
 from .csv_stream import Echo
 
 
@@ -52,7 +53,10 @@ class ResourceAdmin(admin.ModelAdmin):
         "published",
     ]
     # The file is private: no link to a public media URL, only the signed link after the form.
-    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+    # Only a new upload is checked: a form that keeps the stored file does not read it again.
+    formfield_overrides = {
+        models.FileField: {"widget": forms.FileInput, "validators": [validate_resource_file]}
+    }
     inlines = [SponsorQuestionInline]
 
     def get_fields(self, request, obj=None):

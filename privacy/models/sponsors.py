@@ -1,12 +1,13 @@
 """Sponsors, sponsored resources, leads and disclosures (P8, P23)."""
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +35,36 @@ class Sponsor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# What a resource's file may be, recognised by its content (never by its name, which the
+# uploader chooses): PDF, office documents old and new, and web video.
+RESOURCE_FILE_TYPES = {
+    "pdf",
+    *("doc", "docx", "odt"),
+    *("xls", "xlsx", "ods"),
+    *("ppt", "pptx", "odp"),
+    *("mp4", "webm"),
+}
+
+
+def validate_resource_file(file) -> None:
+    """An uploaded resource file is no larger than SPONSORED_RESOURCE_MAX_UPLOAD_MB and its
+    content is one of RESOURCE_FILE_TYPES: what we give visitors must be what it says."""
+    limit = settings.SPONSORED_RESOURCE_MAX_UPLOAD_MB
+    if file.size > limit * 1024 * 1024:
+        raise ValidationError(
+            f"This file is {filesizeformat(file.size)}: a resource's file can be at most "
+            f"{limit} MB."
+        )
+    file.seek(0)
+    kind = filetype.guess(file.read(8192))  # the signatures filetype knows sit in the head
+    file.seek(0)
+    if kind is None or kind.extension not in RESOURCE_FILE_TYPES:
+        raise ValidationError(
+            "This file is not a PDF, an office document (Word, Excel, PowerPoint or "
+            "OpenDocument) or a video (MP4 or WebM), whatever its name says. Upload one of those."
+        )
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -139,32 +170,38 @@ class SponsorQuestion(models.Model):
 
 class LeadQuerySet(models.QuerySet):
     def with_consent(self):
-        """Annotate `consented`: the person's newest choice for the lead's sponsor is a yes.
+        """Annotate `consented`: the lead may go to its sponsor now (P8, P23).
 
-        Members are known by account, visitors by email address (P8, P23).
+        Only the grant given with the lead itself counts: the address on a form is never
+        verified, so a grant typed under someone's address must not reach that person's other
+        leads. Any later "no" for the sponsor from the same person (their account, a form with
+        the same address, or the account holding that address) stops it.
         """
-        from privacy.consent import sponsor_purpose
-
-        granted = Consent.objects.current().filter(
-            granted=True,
-            purpose=Concat(
-                Value(sponsor_purpose("")),
-                Cast(OuterRef("resource__sponsor_id"), models.CharField()),
-            ),
+        newer = Q(created__gt=OuterRef("consent__created")) | Q(
+            created=OuterRef("consent__created"), id__gt=OuterRef("consent_id")
         )
-        return self.alias(
-            _member=Exists(granted.filter(user=OuterRef("user"))),
-            _visitor=Exists(granted.filter(user__isnull=True, email=OuterRef("email"))),
-        ).annotate(
+        same_person = (
+            Q(user=OuterRef("user"))
+            | Q(user__isnull=True, email=OuterRef("email"))
+            | Q(user__email__iexact=OuterRef("email"))
+        )
+        withdrawn = Consent.objects.filter(
+            newer, same_person, purpose=OuterRef("consent__purpose"), granted=False
+        )
+        return self.annotate(
             consented=ExpressionWrapper(
-                Q(user__isnull=False, _member=True) | Q(user__isnull=True, _visitor=True),
+                Q(consent__isnull=False, consent__granted=True) & ~Exists(withdrawn),
                 output_field=models.BooleanField(),
             )
         )
 
     def consenting(self, sponsor):
-        """The sponsor's leads from people who let us pass their details to it now."""
+        """The sponsor's leads whose own consent is in force now."""
         return self.filter(resource__sponsor=sponsor).with_consent().filter(consented=True)
+
+    def of_person(self, user):
+        """A member's leads: those made signed in, and those made with their account's address."""
+        return self.filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
 
 
 class Lead(models.Model):
@@ -194,7 +231,7 @@ class Lead(models.Model):
     agents = models.CharField("number of agents", max_length=10, choices=AGENTS, blank=True)
     # [{"question": text, "answer": text}, ...]: the sponsor's questions as they were asked.
     answers = models.JSONField(default=list, blank=True)
-    # The ledger row of the choice made on the form; the newest row for the sponsor governs.
+    # The ledger row of the choice made on the form: the only grant this lead can go on.
     consent = models.ForeignKey(
         Consent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -31,7 +31,11 @@ def _superseded_consents(cutoff):
         | Q(user__isnull=True, email__iexact=OuterRef("email"))
     )
     orphan = Q(user__isnull=True, email="")
-    return Consent.objects.filter(Q(Exists(newer)) | orphan, created__lt=cutoff)
+    # A sponsor choice proves the disclosures made on it: the rule "sponsor-consents" keeps it
+    # exactly as long as they are kept.
+    return Consent.objects.filter(Q(Exists(newer)) | orphan, created__lt=cutoff).exclude(
+        purpose__startswith=consent.sponsor_purpose("")
+    )
 
 
 def _visitor_addresses_out_of_use(cutoff):

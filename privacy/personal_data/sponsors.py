@@ -2,7 +2,9 @@
 
 from django.db.models import Exists, OuterRef
 
+from .. import consent
 from ..models import (
+    Consent,
     DisclosedLead,
     Disclosure,
     Lead,
@@ -14,6 +16,20 @@ from ..registry import Declaration, Erasure, LegalBasis, Retention, register
 
 def _leads(person):
     return person.rows(Lead.objects.all(), email_field="email")
+
+
+def _spent_sponsor_choices(cutoff):
+    """Choices made about a sponsor (the ledger rows, holding a visitor's address in clear) that
+    nothing rests on any more: no lead is sent on them and no disclosure record names them.
+
+    A withdrawal only ever stops leads made before it, and those are gone once it is older than
+    the period of leads, so with the period of leads this rule never changes what may be sent.
+    """
+    return (
+        Consent.objects.filter(purpose__startswith=consent.sponsor_purpose(""), created__lt=cutoff)
+        .exclude(Exists(Lead.objects.filter(consent=OuterRef("pk"))))
+        .exclude(Exists(DisclosedLead.objects.filter(consent=OuterRef("pk"))))
+    )
 
 
 register(
@@ -75,6 +91,16 @@ register(
                 action=Retention.DELETE,
                 expired=lambda cutoff: Lead.objects.filter(created__lt=cutoff),
                 description="Every sign-up, consent or not (the disclosure records stay).",
+            ),
+            Retention(
+                key="sponsor-consents",
+                setting="RETENTION_LEAD_DAYS",
+                action=Retention.DELETE,
+                expired=_spent_sponsor_choices,
+                description=(
+                    "Choices about a sponsor (proof of consent), once neither a sign-up nor a "
+                    "record of a disclosure rests on them."
+                ),
             ),
         ],
     )

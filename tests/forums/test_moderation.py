@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from forums import moderation
 from forums.models import Category, ModerationAction, Report, Topic
@@ -157,6 +160,34 @@ def test_member_reports_a_post_once(user_client, user):
     assert user_client.post(url, {"reason": "Spam again"}).status_code == 302
     report = Report.objects.get()
     assert (report.reporter, report.reason, report.status) == (user, "Spam", "open")
+
+
+def test_a_dismissed_report_can_be_made_again_only_after_some_days(user_client, user, settings):
+    post = PostFactory()
+    url = reverse("post_report", args=[post.pk])
+    user_client.post(url, {"reason": "Spam"})
+    moderation.resolve_report(Report.objects.get(), moderator=StaffFactory(), hide_post=False)
+    response = user_client.post(url, {"reason": "Still spam"})
+    assert response.status_code == 200
+    assert "already looked at your report of this post" in response.content.decode()
+    assert Report.objects.count() == 1
+    days = timedelta(days=settings.FORUMS_REPORT_AGAIN_DAYS, minutes=1)
+    Report.objects.update(resolved=timezone.now() - days)
+    assert user_client.post(url, {"reason": "Still spam"}).status_code == 302
+    assert Report.objects.filter(status="open").count() == 1
+
+
+def test_one_member_files_a_limited_number_of_reports_a_day(user_client, user, settings):
+    settings.FORUMS_REPORTS_PER_DAY = 3
+    posts = PostFactory.create_batch(4)
+    codes = [
+        user_client.post(reverse("post_report", args=[p.pk]), {"reason": "Spam"}).status_code
+        for p in posts
+    ]
+    assert codes == [302, 302, 302, 200]
+    response = user_client.post(reverse("post_report", args=[posts[3].pk]), {"reason": "Spam"})
+    assert "You can report 3 posts a day" in response.content.decode()
+    assert Report.objects.filter(reporter=user).count() == 3
 
 
 def test_report_queue_action_hides_the_post_and_closes_reports(staff_client):

@@ -101,10 +101,10 @@ def test_a_form_asking_only_for_the_email_keeps_the_remembered_name(client):
     assert cookies.remembered_contact(later) == {"name": "Ada", "email": "new@example.org"}
 
 
-def test_the_newsletter_form_is_prefilled_with_the_remembered_email(client, mailoutbox):
+def test_the_newsletter_form_is_prefilled_with_the_remembered_email(client):
     allow_preferences(client)
     response = client.post("/privacy/newsletter/", {"email": "Visitor@Example.org"})
-    assert response.status_code == 200 and len(mailoutbox) == 1
+    assert response.status_code == 200 and b"Check your inbox" in response.content
     html = client.get("/privacy/newsletter/").content.decode()
     assert 'value="visitor@example.org"' in html
 

@@ -32,7 +32,7 @@ def open_request(user=None, kind=Kind.RECTIFICATION, details="Fix it."):
 
 
 def test_a_visitor_request_exists_only_after_the_emailed_link_is_followed(
-    client, mailoutbox, django_capture_on_commit_callbacks
+    client, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -98,13 +98,40 @@ def test_the_visitor_form_explains_bad_input(client):
     assert not DataRequest.objects.exists()
 
 
+def ask(client, email, kind="access"):
+    return client.post("/privacy/requests/new/", {"email": email, "kind": kind})
+
+
 def test_the_visitor_form_sends_at_most_three_confirmations_a_day(
-    client, mailoutbox, django_capture_on_commit_callbacks
+    client, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(5):
-            client.post("/privacy/requests/new/", {"email": "v@example.net", "kind": "access"})
-    assert len(mailoutbox) == 3
+        codes = [ask(client, "V@example.net").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert len(mailoutbox) == 3 and DataRequest.objects.count() == 3
+
+
+def test_one_client_cannot_send_confirmations_to_many_addresses(
+    client, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        codes = [ask(client, f"person{n}@example.net").status_code for n in range(30)]
+    assert codes == [200] * 10 + [429] * 20
+    assert len(mailoutbox) == 10 and DataRequest.objects.count() == 10
+    assert "Enough emails for now" in ask(client, "more@example.net").content.decode()
+
+
+def test_the_confirmation_is_sent_by_a_task_from_the_saved_request(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert ask(client, "v@example.net").status_code == 200
+    assert mailoutbox == [] and len(callbacks) == 1  # nothing sent inside the request
+    tasks.send_request_confirmation(DataRequest.objects.get().pk)
+    assert mailoutbox[0].to == ["v@example.net"]
+    requests.confirm(DataRequest.objects.get())
+    tasks.send_request_confirmation(DataRequest.objects.get().pk)  # a late duplicate
+    assert len(mailoutbox) == 1
 
 
 # Members
@@ -141,8 +168,9 @@ def test_my_data_page_lists_only_my_requests(user_client, user):
 
 
 def test_my_data_page_query_count_does_not_grow_with_requests(
-    client, django_assert_max_num_queries, export_storage
+    client, django_assert_max_num_queries, export_storage, settings
 ):
+    settings.DATA_REQUESTS_EXPORT_EVERY_HOURS, settings.DATA_REQUESTS_OPEN_PER_PERSON = 0, 100
     member = UserFactory()
     client.force_login(member)
     for _ in range(30):
@@ -162,6 +190,47 @@ def test_a_bad_request_kind_from_a_member_is_a_form_error(user_client):
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not DataRequest.objects.exists()
+
+
+def test_a_member_has_a_few_staff_handled_requests_open_at_a_time(user_client, user, settings):
+    settings.DATA_REQUESTS_OPEN_PER_PERSON = 2
+    data = {"kind": "rectification", "details": "Fix my job title."}
+    codes = [user_client.post("/privacy/my-data/requests/", data).status_code for _ in range(3)]
+    assert codes == [302, 302, 400]
+    response = user_client.post("/privacy/my-data/requests/", data)
+    assert "You already have 2 requests open" in response.content.decode()
+    assert DataRequest.objects.filter(user=user).count() == 2
+    requests.complete(DataRequest.objects.first(), outcome="Done.")
+    assert user_client.post("/privacy/my-data/requests/", data).status_code == 302
+
+
+def test_a_visitor_has_a_few_staff_handled_requests_open_at_a_time(client, settings):
+    settings.DATA_REQUESTS_OPEN_PER_PERSON = 1
+    first, second = (
+        requests.create(kind=Kind.RECTIFICATION, email=email, details="Fix")
+        for email in ("v@example.net", "V@Example.net")
+    )
+    assert client.post(requests.confirmation_url(first)).status_code == 200
+    response = client.post(requests.confirmation_url(second))
+    assert (
+        response.status_code == 400
+        and "You already have 1 request open" in response.content.decode()
+    )
+    assert DataRequest.objects.pending().count() == 1
+
+
+def test_a_member_asks_for_a_full_copy_at_most_once_a_day(
+    user_client, user, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user_client.post("/privacy/my-data/export/")
+    assert DataRequest.objects.get().status == Status.COMPLETED
+    response = user_client.post("/privacy/my-data/export/", follow=True)
+    assert "once every 24 hours" in response.content.decode()
+    assert DataRequest.objects.count() == 1
+    DataRequest.objects.update(received=timezone.now() - timedelta(hours=25))
+    user_client.post("/privacy/my-data/export/")
+    assert DataRequest.objects.count() == 2
 
 
 def test_a_member_withdraws_their_own_request_but_not_anothers(user_client, user):

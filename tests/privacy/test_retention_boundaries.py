@@ -182,6 +182,19 @@ def _lead(moment):
     )
 
 
+def _sponsor_choice(moment):
+    sponsor = SponsorFactory()
+    row = consent.record(
+        email="sam@example.net",
+        purpose=f"sponsor:{sponsor.pk}",
+        granted=True,
+        source=Consent.Source.RESOURCE_FORM,
+        text=consent.current_text("signup-newsletter"),
+    )
+    Consent.objects.filter(pk=row.pk).update(created=moment)
+    return row
+
+
 def _disclosure(moment):
     return Disclosure.objects.create(sponsor=SponsorFactory(), people=1, created=moment)
 
@@ -257,6 +270,7 @@ MAKERS = {
     "data-exports": _data_export,
     "sponsor-leads-without-consent": _lead,
     "sponsor-leads": _lead,
+    "sponsor-consents": _sponsor_choice,
     "sponsor-disclosures": _disclosure,
     "feedback": _closed_feedback,
     "published-feedback": _published_feedback,

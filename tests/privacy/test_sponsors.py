@@ -187,7 +187,7 @@ def test_the_file_is_not_served_as_public_media(client):
     assert client.get(f"/media/{resource.file.name}").status_code == 404
 
 
-def test_the_latest_choice_for_a_sponsor_governs_all_its_leads(client):
+def test_a_later_no_for_a_sponsor_stops_its_earlier_leads(client):
     sponsor = SponsorFactory()
     first, second = ResourceFactory(sponsor=sponsor), ResourceFactory(sponsor=sponsor)
     sign_up(client, first, consent="on")

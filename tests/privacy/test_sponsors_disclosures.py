@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template import Context, Template
+from django.test import Client
 from django.utils import timezone
 
-from privacy import registry, sponsors
+from privacy import registry, retention, sponsors
 from privacy.models import Consent, DisclosedLead, Disclosure, Lead
 
 from ..factories import ResourceFactory, SponsorFactory, SponsorQuestionFactory, UserFactory
@@ -78,11 +79,13 @@ def test_the_csv_holds_only_consenting_people_and_the_fields_they_were_asked(
         "Email",
         "Number of agents",
         "Main channel?",
+        "Consent record",
+        "Consent given",
     ]
     people = {row[2]: row for row in rows[1:]}
     assert set(people) == {"Amina", "Ben"}
-    assert people["Amina"][-1] == "Chat" and people["Amina"][6] == "amina@work.example"
-    assert people["Ben"][-1] == ""  # Ben's form did not ask it
+    assert people["Amina"][8] == "Chat" and people["Amina"][6] == "amina@work.example"
+    assert people["Ben"][8] == ""  # Ben's form did not ask it
     assert people["Ben"][7] == "51 to 250"
     assert "carla" not in str(rows).lower()
     assert leads.username not in str(rows)
@@ -109,6 +112,52 @@ def test_every_export_writes_its_own_disclosure_record(staff_client, sponsor, le
     ben = DisclosedLead.objects.get(disclosure=first, email="ben@example.net")
     assert "Phone" not in ben.fields and "Main channel?" not in ben.fields
     assert DisclosedLead.objects.count() == 4
+
+
+def test_a_strangers_grant_under_someones_address_does_not_send_their_earlier_lead(
+    staff_client, client, sponsor
+):
+    resource = ResourceFactory(sponsor=sponsor)
+    sign_up(client, resource, name="Victim", phone="+44 1632 960001", email="victim@x.example")
+    stranger = Client()
+    sign_up(stranger, resource, name="Anyone", phone="", email="VICTIM@x.example", consent="on")
+    rows = download(staff_client, sponsor)
+    assert [row[2] for row in rows[1:]] == ["Anyone"]  # only what the stranger typed
+    assert "Victim" not in str(rows) and "960001" not in str(rows)
+    assert not DisclosedLead.objects.filter(lead__name="Victim").exists()
+
+
+def test_a_members_own_grant_does_not_revive_an_earlier_lead_given_without_consent(
+    staff_client, client, sponsor
+):
+    member = UserFactory()
+    client.force_login(member)
+    sign_up(client, ResourceFactory(sponsor=sponsor), name="Without")
+    sign_up(client, ResourceFactory(sponsor=sponsor), name="With", consent="on")
+    assert [row[2] for row in download(staff_client, sponsor)[1:]] == ["With"]
+
+
+def test_the_owners_withdrawal_stops_every_lead_made_with_their_address(
+    staff_client, client, sponsor
+):
+    owner = UserFactory(email="owner@x.example")
+    sign_up(client, ResourceFactory(sponsor=sponsor), email="Owner@x.example", consent="on")
+    client.force_login(owner)
+    assert sponsor in sponsors.allowed_by(owner)  # shown on the owner's page, to withdraw
+    client.post(f"/resources/sponsors/{sponsor.pk}/withdraw/")
+    assert len(download(staff_client, sponsor)) == 1
+    assert not sponsors.allowed_by(owner)
+
+
+def test_each_disclosure_row_names_the_consent_row_it_rests_on(staff_client, client, sponsor):
+    resource = ResourceFactory(sponsor=sponsor)
+    first = sign_up(client, resource, name="Sam", consent="on")
+    second = sign_up(client, resource, name="Sam again", consent="on")  # same address
+    rows = download(staff_client, sponsor)
+    records = {r.lead_id: r.consent_id for r in DisclosedLead.objects.all()}
+    assert records == {first.pk: first.consent_id, second.pk: second.consent_id}
+    assert first.consent_id != second.consent_id
+    assert [row[-2] for row in rows[1:]] == [str(first.consent_id), str(second.consent_id)]
 
 
 def test_only_new_leaves_out_people_already_sent(staff_client, client, sponsor, leads):
@@ -233,12 +282,32 @@ def test_retention_deletes_every_lead_after_the_longer_period(sponsor, leads):
     assert rule.apply(rule.expired_at(timezone.now())) == 3
 
 
+def test_a_visitors_sponsor_choice_goes_once_its_lead_and_disclosure_records_are_gone(
+    staff_client, client, sponsor, settings
+):
+    grant = sign_up(client, ResourceFactory(sponsor=sponsor), consent="on").consent
+    download(staff_client, sponsor)
+    assert grant.email == "sam@example.net"
+    later = timezone.now() + timedelta(days=settings.RETENTION_LEAD_DAYS + 1)
+    retention.enforce(later)
+    assert not Lead.objects.exists()
+    assert DisclosedLead.objects.get().consent == grant  # still proves the disclosure (P18)
+    for night in (1, 2):  # the disclosure records go, then, on the next run, the choice
+        retention.enforce(
+            timezone.now() + timedelta(days=settings.RETENTION_DISCLOSURE_DAYS + night)
+        )
+    assert not DisclosedLead.objects.exists()
+    assert not Consent.objects.filter(email="sam@example.net").exists()
+
+
 def test_the_my_data_page_lists_the_members_disclosures(client, staff_client, sponsor, leads):
     download(staff_client, sponsor)
     client.force_login(leads)
     html = client.get("/privacy/my-data/").content.decode()
     assert "Sponsors that received your details" in html
     assert "Northwind Analytics" in html and "Main channel?" in html
+    grant = DisclosedLead.objects.get(user=leads).consent
+    assert f"record {grant.pk}, given" in html and "sponsored resource form" in html
 
 
 def test_the_erasure_page_names_each_sponsor_to_contact(client, staff_client, sponsor, leads):
