@@ -5,11 +5,11 @@ handed to `redirect()`, which would first try it as a URL pattern name: a `next`
 raises NoReverseMatch (a 500) and a name such as "admin:index" would pick the page for us.
 """
 
-import unicodedata
-
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from community.validators import has_control_characters
 
 
 def safe_next_url(request, target: str | None, fallback: str = "/") -> str:
@@ -22,7 +22,7 @@ def safe_next_url(request, target: str | None, fallback: str = "/") -> str:
     if (
         target
         and target.startswith("/")
-        and not any(unicodedata.category(char) == "Cc" for char in target)
+        and not has_control_characters(target)
         and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )

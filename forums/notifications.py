@@ -3,11 +3,10 @@ switched off on the account page or with the signed link in every notification."
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from privacy import emails
 from privacy.requests import unrestricted
 
 from .models import Post, TopicParticipant, User
@@ -81,16 +80,10 @@ def send_reply_notification(user: User, post: Post) -> None:
         "post_url": settings.SITE_URL + post.get_absolute_url(),
         "switch_off_url": switch_off_url,
         "account_url": settings.SITE_URL + reverse("account_overview"),
-        "SITE_NAME": settings.SITE_NAME,
     }
-    subject = render_to_string("emails/reply_notification_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/reply_notification.txt", context),
-        to=[user.email],
+    emails.build(
+        "reply_notification",
+        user.email,
+        context,
         headers={"List-Unsubscribe": f"<{switch_off_url}>"},
-    )
-    message.attach_alternative(
-        render_to_string("emails/reply_notification.html", context), "text/html"
-    )
-    message.send()
+    ).send()

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from community.validators import single_line
+
 from . import consent, emails
 from .models import Consent, ConsentText, Newsletter, NewsletterDelivery
 from .requests import unrestricted
@@ -254,7 +256,7 @@ def render(newsletter: Newsletter) -> dict:
         "DPO_EMAIL": settings.DPO_EMAIL,
     }
     return {
-        "subject": newsletter.subject,
+        "subject": single_line(newsletter.subject),  # see emails.build
         "text": render_to_string("emails/newsletter.txt", context),
         "html": render_to_string("emails/newsletter.html", context),
     }
