@@ -241,7 +241,7 @@ def submissions(form):
 def problems_with(response) -> str:
     if response.status_code >= 500:
         error = getattr(response, "exc_info", None)
-        return f"{response.status_code} {error[1]!r}" if error else str(response.status_code)
+        return f"{response.status_code} {error[1]!r:.300}" if error else str(response.status_code)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if b"Traceback" in body:
         return "shows a traceback"
