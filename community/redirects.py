@@ -12,23 +12,27 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from community.validators import has_control_characters
 
 
-def safe_next_url(request, target: str | None, fallback: str = "/") -> str:
-    """`target` if it is a path on this site, otherwise `fallback` (a URL or one of our URL names).
+def is_safe_next_url(request, target: str | None) -> bool:
+    """Whether `target` is a path on this site.
 
     Only absolute paths count: our pages send `request.get_full_path()`, and a relative one
     ("-1") would land on a URL made up from the page the form was posted to. Our pages never
     send control characters either (CR/LF, NUL), so a target holding one is not ours.
     """
-    if (
+    return bool(
         target
         and target.startswith("/")
         and not has_control_characters(target)
         and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
-    ):
-        return target
-    return resolve_url(fallback)
+    )
+
+
+def safe_next_url(request, target: str | None, fallback: str = "/") -> str:
+    """`target` if it is a path on this site, otherwise `fallback` (a URL or one of our URL
+    names)."""
+    return target if is_safe_next_url(request, target) else resolve_url(fallback)
 
 
 def redirect_to_next(request, target: str | None, fallback: str = "/") -> HttpResponseRedirect:

@@ -5,7 +5,7 @@ import pytest
 from privacy.models import PolicyVersion
 from tests.privacy.test_policy_changes import accept, publish
 
-from .factories import UserFactory
+from .factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +55,17 @@ def test_accepting_new_terms_with_an_unsafe_next_goes_home(client, target):
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/privacy/terms/accept/", {"next": target})["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", UNSAFE_TARGETS)
+def test_signing_in_and_out_with_an_unsafe_next_uses_the_usual_pages(client, target):
+    member = UserFactory()
+    credentials = {"login": member.username, "password": PASSWORD, "next": target}
+    assert client.post("/accounts/login/", credentials)["Location"] == "/accounts/profile/"
+    assert client.post("/accounts/logout/", {"next": target})["Location"] == "/"
+
+
+def test_signing_in_returns_to_the_page_the_member_came_from(client):
+    member = UserFactory()
+    credentials = {"login": member.username, "password": PASSWORD, "next": "/search/?q=rota"}
+    assert client.post("/accounts/login/", credentials)["Location"] == "/search/?q=rota"
