@@ -1,11 +1,11 @@
-"""Every POST form the site serves survives hostile input (the class test for server errors).
+"""Every form the site serves survives hostile input (the class test for server errors).
 
 The test walks every URL pattern of the site (reversed with real objects and tokens), opens each
-page as a visitor and as a signed-in member, reads every <form method="post"> with its fields
-and defaults, and posts hostile values into every field (hidden ones, buttons and choices too),
-the other fields keeping their page defaults. No answer may be a server error or show a
-traceback or our <script>, and nothing may be stored that should not be. A new URL pattern is
-either reversed below or excluded, with the reason.
+page as a visitor and as a signed-in member, reads every form (<form method="post">, and GET
+forms such as the search) with its fields and defaults, and sends hostile values into every
+field (hidden ones, buttons and choices too), the other fields keeping their page defaults. No
+answer may be a server error or show a traceback or our <script>, and nothing may be stored
+that should not be. A new URL pattern is either reversed below or excluded, with the reason.
 """
 
 import re
@@ -209,8 +209,8 @@ class Member(Visitor):
         return self.client
 
 
-def post_forms(role, urls):
-    """{(action, field names): form} of every POST form on these pages, as this role sees
+def forms_on(role, urls):
+    """{(method, action, field names): form} of every form on these pages, as this role sees
     them. The cookie banner on every page is one form, not one per page."""
     found = {}
     for url in urls:
@@ -221,8 +221,9 @@ def post_forms(role, urls):
         here = response.request["PATH_INFO"]
         for form in forms_in(response.content.decode()):
             action = urljoin(here, form.action or here)
-            if form.method == "post" and not urlsplit(action).netloc:
-                found.setdefault((urlsplit(action).path, tuple(form.names())), form)
+            if not urlsplit(action).netloc:
+                key = (form.method, urlsplit(action).path, tuple(form.names()))
+                found.setdefault(key, form)
     return found
 
 
@@ -269,16 +270,17 @@ def stored_problems() -> list[str]:
     return found
 
 
-def test_every_post_form_survives_hostile_input(world):
+def test_every_form_survives_hostile_input(world):
     urls = page_urls(world)
     failures = []
     for role in (Visitor(), Member(world.member)):
-        for (action, _), form in post_forms(role, urls).items():
+        for (method, action, _), form in forms_on(role, urls).items():
             for field, label, data in submissions(form):
                 cache.clear()  # rate limits would stop the values before the form reads them
-                problem = problems_with(role.signed_in().post(action, data))
+                send = role.signed_in().post if method == "post" else role.signed_in().get
+                problem = problems_with(send(action, data))
                 if problem:
                     name = type(role).__name__.lower()
-                    failures.append(f"{name} POST {action} {field}={label}: {problem}")
+                    failures.append(f"{name} {method} {action} {field}={label}: {problem}")
     assert failures == []
     assert stored_problems() == []
