@@ -1,11 +1,12 @@
 """Every form the site serves survives hostile input (the class test for server errors).
 
 The test walks every URL pattern of the site (reversed with real objects and tokens), opens each
-page as a visitor and as a signed-in member, reads every form (<form method="post">, and GET
-forms such as the search) with its fields and defaults, and sends hostile values into every
-field (hidden ones, buttons and choices too), the other fields keeping their page defaults. No
-answer may be a server error or show a traceback or our <script>, and nothing may be stored
-that should not be. A new URL pattern is either reversed below or excluded, with the reason.
+page as a visitor, a signed-in member and a moderator, reads every form (<form method="post">,
+and GET forms such as the search) with its fields and defaults, and sends hostile values into
+every field (hidden ones, buttons and choices too), the other fields keeping their page
+defaults. No answer may be a server error or show a traceback or our <script>, and nothing may
+be stored that should not be. A new URL pattern is either reversed below or excluded, with the
+reason.
 """
 
 import re
@@ -16,6 +17,8 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as totp_counters
 from django.apps import apps
 from django.core import signing
 from django.core.cache import cache
@@ -30,6 +33,7 @@ from privacy.models import Consent, DataRequest
 from .factories import (
     PASSWORD,
     CategoryFactory,
+    ModeratorFactory,
     PostFactory,
     ResourceFactory,
     SponsorQuestionFactory,
@@ -57,6 +61,7 @@ HOSTILE = {
 # Each field alone gets these; all fields at once get every value.
 NASTIEST = ["100k", "nul", "minus-one", "40-digits"]
 HUGE = len(HOSTILE["100k"])
+MODERATOR_SECRET = generate_totp_secret()
 
 # URL patterns not walked, and why.
 EXCLUDED = {
@@ -67,6 +72,7 @@ EXCLUDED = {
 @dataclass
 class World:
     member: object
+    moderator: object
     other: object
     category: object
     topic: object
@@ -89,6 +95,9 @@ def fast_passwords(settings):
 @pytest.fixture
 def world(fast_passwords, mailoutbox):
     member, other = UserFactory(), UserFactory()
+    # Staff sign in with a second factor; moderators see the moderation forms on the site.
+    moderator = ModeratorFactory()
+    TOTP.activate(moderator, MODERATOR_SECRET)
     category = CategoryFactory()
     topic = TopicFactory(category=category, author=member)
     other_post = PostFactory(topic=topic, author=other)
@@ -108,6 +117,7 @@ def world(fast_passwords, mailoutbox):
     confirm_link = re.search(r"/privacy/newsletter/confirm/([^/\s]+)/", mailoutbox[-1].body)
     return World(
         member=member,
+        moderator=moderator,
         other=other,
         category=category,
         topic=topic,
@@ -192,9 +202,10 @@ class Visitor:
 
 
 class Member(Visitor):
-    def __init__(self, user):
+    def __init__(self, user, totp_secret: str = ""):
         super().__init__()
         self.user = user
+        self.totp_secret = totp_secret
 
     def signed_in(self) -> Client:
         """Signed in again after a page or form that signs out (log-out, password reset),
@@ -204,6 +215,9 @@ class Member(Visitor):
             cache.clear()  # the sign-in's own rate limit
             credentials = {"login": self.user.username, "password": PASSWORD}
             self.client.post(reverse("account_login"), credentials)
+            if self.totp_secret:
+                code = f"{hotp_value(self.totp_secret, next(totp_counters())):06d}"
+                self.client.post(reverse("mfa_authenticate"), {"code": code})
             self.client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
             assert "_auth_user_id" in self.client.session
         return self.client
@@ -273,14 +287,14 @@ def stored_problems() -> list[str]:
 def test_every_form_survives_hostile_input(world):
     urls = page_urls(world)
     failures = []
-    for role in (Visitor(), Member(world.member)):
+    for role in (Visitor(), Member(world.member), Member(world.moderator, MODERATOR_SECRET)):
         for (method, action, _), form in forms_on(role, urls).items():
             for field, label, data in submissions(form):
                 cache.clear()  # rate limits would stop the values before the form reads them
                 send = role.signed_in().post if method == "post" else role.signed_in().get
                 problem = problems_with(send(action, data))
                 if problem:
-                    name = type(role).__name__.lower()
-                    failures.append(f"{name} {method} {action} {field}={label}: {problem}")
+                    who = getattr(role, "user", "visitor")
+                    failures.append(f"{who} {method} {action} {field}={label}: {problem}")
     assert failures == []
     assert stored_problems() == []
