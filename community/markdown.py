@@ -4,6 +4,9 @@ Raw HTML in the source is never passed through, links to other sites carry
 rel="nofollow noopener noreferrer ugc" (P4) and only http(s) and mailto URLs survive.
 """
 
+import re
+from urllib.parse import urlsplit
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -64,3 +67,22 @@ def sanitise(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )
+
+
+def link_host(href: str) -> str | None:
+    """The other site a link leads to, or None when it stays on this one (a path, a query, a
+    fragment, mailto:).
+
+    Read as browsers read it, so that no spelling of another site passes as a local link: any
+    scheme in any case, protocol-relative "//host", backslashes taken as slashes ("/\\host"),
+    tabs and newlines dropped, and "http:host" or "http:/host" still going to that host.
+    """
+    try:
+        parts = urlsplit(re.sub(r"[\t\n\r]", "", href).strip().replace("\\", "/"))
+    except ValueError:  # "//[broken-ipv6": a host nobody can vouch for
+        return href
+    if parts.netloc:
+        return parts.hostname or parts.netloc
+    if parts.scheme in ("http", "https"):
+        return parts.path.lstrip("/").split("/")[0] or None
+    return None

@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.core import context
 from django import forms
 from django.core.exceptions import PermissionDenied
+
+from community.redirects import is_safe_next_url
 
 from .models import User
 
@@ -15,6 +18,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 f"Ensure this value has at most {EMAIL_MAX_LENGTH} characters."
             )
         return super().clean_email(email)
+
+    def is_safe_url(self, url: str) -> bool:
+        # allauth's `next` (sign-in, sign-out, sign-up) follows the site's one rule for
+        # redirects to a target the client chose.
+        return is_safe_next_url(context.request, url)
 
 
 def client_ip(request) -> str | None:

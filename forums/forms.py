@@ -1,6 +1,7 @@
 from django import forms
 from django.db import transaction
 
+from community.validators import validate_single_line
 from privacy import consent
 from privacy.models import Consent, PolicyVersion
 
@@ -96,7 +97,9 @@ class PostForm(forms.ModelForm):
 
 
 class TopicForm(PostForm):
-    title = forms.CharField(min_length=5, max_length=150, strip=True)
+    title = forms.CharField(
+        min_length=5, max_length=150, strip=True, validators=[validate_single_line]
+    )
 
     class Meta(PostForm.Meta):
         fields = ["title", "source"]

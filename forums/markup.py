@@ -10,12 +10,11 @@ The result is stored on the post when it is saved, not rendered on every view.
 """
 
 import re
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from community.markdown import sanitise
+from community.markdown import link_host, sanitise
 
 from .models import Post, User
 
@@ -66,17 +65,17 @@ def _forum_rules(state) -> None:
         for token in block.children:
             if token.type == "link_open":
                 in_link += 1
-                href = token.attrGet("href") or ""
-                if urlsplit(href).scheme in ("http", "https"):
+                host = link_host(token.attrGet("href") or "")
+                if host:
                     token.attrSet("class", "external")
                     if not token.attrGet("title"):
-                        token.attrSet("title", f"Link to another site: {urlsplit(href).hostname}")
+                        token.attrSet("title", f"Link to another site: {host}")
             elif token.type == "link_close":
                 in_link -= 1
             elif token.type == "image":
                 src = token.attrGet("src") or ""
                 alt = token.content or "image"
-                title = f"Image on another site: {urlsplit(src).hostname or src}"
+                title = f"Image on another site: {link_host(src) or src}"
                 children += [
                     _link(src, "external image-link", title),
                     _text(f"Image: {alt}"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from community.validators import validate_single_line
 from privacy.registry import keyed_hash
 
 from .querysets import CategoryQuerySet, PostQuerySet, TopicQuerySet
@@ -48,7 +49,7 @@ class User(AbstractUser):
     )
     email = models.EmailField("email address", max_length=254)
     # The profile: optional, public on the member's profile page, clearable at any time.
-    display_name = models.CharField(max_length=60, blank=True)
+    display_name = models.CharField(max_length=60, blank=True, validators=[validate_single_line])
     job_title = models.CharField(max_length=80, blank=True)
     company = models.CharField(max_length=80, blank=True)
     location = models.CharField(max_length=80, blank=True)
@@ -138,7 +139,7 @@ class SignIn(models.Model):
 class Category(models.Model):
     """A forum. Counts and the last post are kept on the row so pages never recount."""
 
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
     description = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
@@ -172,7 +173,8 @@ class Category(models.Model):
 
 class Topic(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="topics")
-    title = models.CharField(max_length=150)
+    # In the subject of every reply notification.
+    title = models.CharField(max_length=150, validators=[validate_single_line])
     slug = models.SlugField(max_length=160, allow_unicode=False)
     # A former member's topics stay, without their name (P13).
     author = models.ForeignKey(

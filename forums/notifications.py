@@ -5,11 +5,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from privacy import emails
 from privacy.requests import unrestricted
 
 from .models import Post, TopicParticipant, User
@@ -99,16 +98,10 @@ def send_reply_notification(user: User, post: Post) -> None:
         "switch_off_url": switch_off_url,
         "switch_off_days": SWITCH_OFF_LINK_MAX_AGE.days,
         "account_url": settings.SITE_URL + reverse("account_overview"),
-        "SITE_NAME": settings.SITE_NAME,
     }
-    subject = render_to_string("emails/reply_notification_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/reply_notification.txt", context),
-        to=[user.email],
+    emails.build(
+        "reply_notification",
+        user.email,
+        context,
         headers={"List-Unsubscribe": f"<{switch_off_url}>"},
-    )
-    message.attach_alternative(
-        render_to_string("emails/reply_notification.html", context), "text/html"
-    )
-    message.send()
+    ).send()

@@ -160,7 +160,6 @@ class CookieChoiceForm(forms.Form):
         required=False,
         choices=lambda: [(varname, group.name) for varname, group in all_cookie_groups().items()],
     )
-    next = forms.CharField(required=False, max_length=2000)
 
     def chosen_groups(self) -> dict[str, list[CookieGroup]]:
         groups = all_cookie_groups()

@@ -1,4 +1,4 @@
-"""Emails sent by the privacy app: one template trio per email under templates/emails/."""
+"""Emails sent by the site: one template trio per email under templates/emails/."""
 
 from allauth.core import ratelimit
 from django.conf import settings
@@ -6,6 +6,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+
+from community.validators import single_line
 
 
 def absolute_url(path: str) -> str:
@@ -15,7 +17,8 @@ def absolute_url(path: str) -> str:
 def build(name: str, to: str, context: dict, headers: dict | None = None) -> EmailMultiAlternatives:
     """`emails/<name>_subject.txt`, `<name>.txt` and `<name>.html` as one message."""
     context = {"SITE_NAME": settings.SITE_NAME, "DPO_EMAIL": settings.DPO_EMAIL, **context}
-    subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
+    # A title stored before titles had to be one line must not stop the email (BadHeaderError).
+    subject = single_line(render_to_string(f"emails/{name}_subject.txt", context))
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"emails/{name}.txt", context),

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.celery import enqueue
+from community.validators import single_line
 
 from . import consent, emails
 from .models import Consent, ConsentText, Newsletter, NewsletterDelivery
@@ -265,7 +266,7 @@ def render(newsletter: Newsletter) -> dict:
         "DPO_EMAIL": settings.DPO_EMAIL,
     }
     return {
-        "subject": newsletter.subject,
+        "subject": single_line(newsletter.subject),  # see emails.build
         "text": render_to_string("emails/newsletter.txt", context),
         "html": render_to_string("emails/newsletter.html", context),
     }

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+
+from community.redirects import safe_next_url
 
 from . import policy_changes
 from .forms import AcceptTermsForm
@@ -13,17 +15,15 @@ def history(request):
 
 @login_required
 def accept_terms(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
     terms = policy_changes.terms_to_accept(request.user)
     if terms is None:
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     if request.method == "POST":
         form = AcceptTermsForm(request.POST, user=request.user, terms=terms)
         if form.is_valid():
             form.save()
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
     else:
         form = AcceptTermsForm(user=request.user, terms=terms)
     context = {"form": form, "terms": terms, "next": next_url}

@@ -136,26 +136,22 @@ def read_access_token(token: str, resource: Resource) -> bool:
     return isinstance(data, dict) and data.get("resource") == resource.pk
 
 
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def lead_row(lead: Lead, questions: list[str]) -> tuple[list[str], list[str]]:
     """A lead's CSV cells under `questions`, and the names of the fields it discloses.
 
-    A question the person was not asked stays empty and is not counted as disclosed.
+    A question the person was not asked stays empty and is not counted as disclosed. Cells are
+    the values as given: the admin's one CSV writer (privacy.admin.csv_stream) neutralises them.
     """
     row = [lead.resource.title, timezone.localtime(lead.created).strftime("%Y-%m-%d %H:%M")]
     disclosed = []
     for field, heading in LEAD_FIELDS:
         value = lead.get_agents_display() if field == "agents" else getattr(lead, field)
-        row.append(spreadsheet_safe(value))
+        row.append(value)
         if value:
             disclosed.append(heading)
     answered = {a["question"]: a["answer"] for a in lead.answers}
     for question in questions:
-        row.append(spreadsheet_safe(answered.get(question, "")))
+        row.append(answered.get(question, ""))
         if question in answered:
             disclosed.append(question)
     return row, disclosed

@@ -3,9 +3,10 @@ from cookie_consent.views import is_ajax_like
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
+
+from community.redirects import redirect_to_next
 
 from . import cookies, registry
 from .models import PolicyVersion
@@ -30,13 +31,12 @@ def register(request):
     return render(request, "privacy/register.html", {"declarations": registry.declarations()})
 
 
-def _cookie_choice_redirect(request, next_url: str):
-    """Back to the page the choice was made on, or to the cookie settings."""
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect("cookie_consent_cookie_group_list")
+def _cookie_choice_redirect(request):
+    """Back to the page the choice was made on, or to the cookie settings. A bad `next` is not
+    the choice's fault, so it is not part of the forms: the choice is saved all the same."""
+    return redirect_to_next(
+        request, request.POST.get("next"), fallback="cookie_consent_cookie_group_list"
+    )
 
 
 def cookie_settings(request):
@@ -45,7 +45,7 @@ def cookie_settings(request):
     if request.method == "POST":
         form = cookies.CookieChoiceForm(request.POST)
         if form.is_valid():
-            response = _cookie_choice_redirect(request, form.cleaned_data["next"])
+            response = _cookie_choice_redirect(request)
             cookies.record_choice(request, response, **form.chosen_groups())
             messages.success(request, "Your cookie choices are saved.")
             return response
@@ -81,7 +81,7 @@ def _process_cookie_groups(request, action: str):
     if is_ajax_like(request):
         response = HttpResponse(status=204)
     else:
-        response = _cookie_choice_redirect(request, request.POST.get("next", ""))
+        response = _cookie_choice_redirect(request)
         messages.success(request, "Your cookie choices are saved.")
     if groups := form.get_cookie_groups():
         cookies.record_choice(request, response, **{action: groups})

@@ -1,12 +1,9 @@
 """Cookie receipts, cookie lifetimes and the visit statistics report (P5, P20)."""
 
-import csv
-
 from cookie_consent import admin as cookie_consent_admin
 from cookie_consent.models import Cookie
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -16,7 +13,7 @@ from ..models import (
     CookieLifetime,
     DailyVisitCount,
 )
-from .csv_stream import Echo
+from .csv_stream import csv_response
 
 
 @admin.register(CookieConsentReceipt)
@@ -86,9 +83,4 @@ class DailyVisitCountAdmin(admin.ModelAdmin):
     def csv_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        writer = csv.writer(Echo())
-        return StreamingHttpResponse(
-            (writer.writerow(row) for row in stats.csv_rows()),
-            content_type="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="visit-statistics.csv"'},
-        )
+        return csv_response(stats.csv_rows(), "visit-statistics.csv")

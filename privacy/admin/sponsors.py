@@ -1,13 +1,12 @@
 """Sponsors, resources, leads export and disclosure records (P8, P23)."""
 
-import csv
 import os
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -25,7 +24,7 @@ from ..models import (
     SponsorQuestion,
 )
 from ..models.sponsors import validate_resource_file
-from .csv_stream import Echo
+from .csv_stream import csv_response
 
 
 class SponsorQuestionInline(admin.TabularInline):
@@ -121,13 +120,8 @@ class SponsorAdmin(admin.ModelAdmin):
                 disclosure, rows = sponsors.export_leads(
                     sponsor, by=request.user, only_new=form.cleaned_data["only_new"]
                 )
-                writer = csv.writer(Echo())
                 filename = f"leads-{slugify(sponsor.name)}-{disclosure.created:%Y%m%d-%H%M%S}.csv"
-                return StreamingHttpResponse(
-                    (writer.writerow(row) for row in rows),
-                    content_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-                )
+                return csv_response(rows, filename)
         else:
             form = ExportLeadsForm()
         context = {

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from community.markdown import render_markdown
+from community.validators import validate_single_line
 
 
 class Newsletter(models.Model):
@@ -15,7 +16,7 @@ class Newsletter(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
 
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[validate_single_line])
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(

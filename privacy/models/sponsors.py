@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.markdown import render_markdown
+from community.validators import validate_single_line
 
 from .consent import Consent
 
@@ -21,8 +22,13 @@ from .consent import Consent
 class Sponsor(models.Model):
     """An external company whose reports, white papers and webinars are offered to members."""
 
-    name = models.CharField(max_length=120, unique=True)
-    contact_name = models.CharField(max_length=120, blank=True, help_text="Who receives leads.")
+    name = models.CharField(max_length=120, unique=True, validators=[validate_single_line])
+    contact_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Who receives leads.",
+        validators=[validate_single_line],
+    )
     contact_email = models.EmailField(blank=True)
     privacy_notice_url = models.URLField(
         "privacy notice URL", help_text="Shown to people who let us pass their details on."
@@ -82,7 +88,7 @@ class Resource(models.Model):
 
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="resources")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(help_text="Markdown.")
     summary_html = models.TextField(editable=False, default="")

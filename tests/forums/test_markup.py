@@ -1,5 +1,6 @@
 import pytest
 
+from community.markdown import link_host
 from forums.markup import quote, render_post
 
 from ..factories import PostFactory, UserFactory
@@ -40,8 +41,45 @@ def test_external_links_carry_rel_values_and_are_visibly_marked():
     assert 'title="Link to another site: example.org"' in html
 
 
+@pytest.mark.parametrize(
+    "href",
+    [
+        "//evil.example/page",
+        "HTTP://evil.example/page",
+        "HtTpS://evil.example/page",
+        "/\\/evil.example/page",  # Markdown unescapes it to //evil.example
+        "<//evil.example/page>",
+        "http:/evil.example/page",
+        "https:evil.example/page",
+    ],
+)
+def test_a_link_with_a_host_is_external_whatever_its_spelling(href):
+    html = render_post(f"See [this]({href}) and [that][ref].\n\n[ref]: {href}")
+    assert html.count('class="external"') == 2
+    assert html.count('title="Link to another site: evil.example"') == 2
+    assert html.count(REL) == 2
+
+
+@pytest.mark.parametrize(
+    "href, host",
+    [
+        ("//evil.example", "evil.example"),
+        ("/\\evil.example/x", "evil.example"),
+        ("\\\\evil.example", "evil.example"),
+        ("\t//EVIL.example", "evil.example"),
+        ("ftp://files.example/x", "files.example"),
+        ("/t/1/hello/", None),
+        ("?page=2", None),
+        ("#post-3", None),
+        ("mailto:dpo@example.org", None),
+    ],
+)
+def test_link_host_reads_a_link_as_a_browser_does(href, host):
+    assert link_host(href) == host
+
+
 def test_internal_links_are_not_marked_external():
-    html = render_post("See [topic](/t/1/hello/).")
+    html = render_post("See [topic](/t/1/hello/), [page 2](?page=2) and [post](#post-3).")
     assert 'class="external"' not in html
 
 
