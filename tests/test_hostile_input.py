@@ -93,7 +93,7 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def world(fast_passwords, mailoutbox):
+def world(fast_passwords, mailoutbox, eager_tasks, django_capture_on_commit_callbacks):
     member, other = UserFactory(), UserFactory()
     # Staff sign in with a second factor; moderators see the moderation forms on the site.
     moderator = ModeratorFactory()
@@ -113,7 +113,8 @@ def world(fast_passwords, mailoutbox):
     unverified = EmailAddress.objects.create(
         user=other, email="second@example.org", verified=False, primary=False
     )
-    newsletter.request_subscription("visitor@example.org")
+    with django_capture_on_commit_callbacks(execute=True):  # a task sends the link
+        newsletter.request_subscription("visitor@example.org")
     confirm_link = re.search(r"/privacy/newsletter/confirm/([^/\s]+)/", mailoutbox[-1].body)
     return World(
         member=member,

@@ -93,13 +93,15 @@ def hostile_data(client):
         email="-lead+1@example.org",  # a valid address that starts with a trigger
         answers=[{"question": question.text, "answer": hostile(0)}],
     )
-    consent.record(
+    # A lead goes to its sponsor only on the grant given with it.
+    lead.consent = consent.record(
         email=lead.email,
         purpose=sponsors.purpose(sponsor),
         granted=True,
         source=Consent.Source.RESOURCE_FORM,
         text=sponsors.consent_text(sponsor),
     )
+    lead.save(update_fields=["consent"])
     today = timezone.localdate()
     for n, cell in enumerate(HOSTILE_CELLS):
         for dimension in DailyVisitCount.Dimension.values:
