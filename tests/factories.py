@@ -4,6 +4,8 @@ from django.contrib.auth.models import Group
 
 from forums.models import Category, Post, Topic, User
 from forums.posting import reply, start_topic
+from privacy import consent
+from privacy.models import Consent
 
 PASSWORD = "a-long-test-password-42"
 
@@ -125,3 +127,16 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
     name = "Sam Visitor"
     email = factory.Sequence(lambda n: f"sender{n}@example.net")
     message = "The search could remember my filters."
+
+
+def subscribe_to_newsletter(*, user=None, email: str = "") -> Consent:
+    """A newsletter opt-in in the ledger: a member's given at sign-up, or a visitor's confirmed
+    address (double opt-in)."""
+    return consent.record(
+        user=user,
+        email=email,
+        purpose=consent.NEWSLETTER,
+        granted=True,
+        source=Consent.Source.SIGNUP if user else Consent.Source.DOUBLE_OPT_IN,
+        text=consent.current_text("signup-newsletter" if user else "visitor-newsletter"),
+    )

@@ -5,10 +5,10 @@ import pytest
 
 from forums.models import Category, Topic
 from forums.tasks import notify_reply
-from privacy import consent, newsletter
-from privacy.models import Consent, Newsletter, Sponsor
+from privacy import newsletter
+from privacy.models import Newsletter, Sponsor
 
-from .factories import PostFactory, TopicFactory, UserFactory
+from .factories import PostFactory, TopicFactory, UserFactory, subscribe_to_newsletter
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +72,7 @@ def test_a_notification_subject_shows_the_title_as_written_not_html_escaped(mail
 
 def test_a_newsletter_subject_stored_with_a_line_break_still_sends(mailoutbox):
     member = UserFactory()
-    consent.record(
-        user=member,
-        purpose=consent.NEWSLETTER,
-        granted=True,
-        source=Consent.Source.SIGNUP,
-        text=consent.current_text("signup-newsletter"),
-    )
+    subscribe_to_newsletter(user=member)
     item = Newsletter.objects.create(
         subject="November\nBcc: victim@example.org", body="Hello.", status=Newsletter.Status.SENDING
     )

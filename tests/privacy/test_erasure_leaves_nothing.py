@@ -10,22 +10,18 @@ from forums.models import Post, Report, User
 from privacy import consent, newsletter, registry, requests, sponsors
 from privacy.feedback import receive as receive_feedback
 from privacy.models import Consent, DataRequest, Lead, Newsletter
-from tests.factories import PostFactory, ResourceFactory, StaffFactory, UserFactory
+from tests.factories import (
+    PostFactory,
+    ResourceFactory,
+    StaffFactory,
+    UserFactory,
+    subscribe_to_newsletter,
+)
 
 from ..forums.test_accounts import SIGNUP, signup_data
 
 Kind = DataRequest.Kind
 pytestmark = pytest.mark.django_db
-
-
-def subscribe_by_address(address):
-    consent.record(
-        email=address,
-        purpose=consent.NEWSLETTER,
-        granted=True,
-        source=Consent.Source.DOUBLE_OPT_IN,
-        text=consent.current_text("visitor-newsletter"),
-    )
 
 
 def erase(subject, *, keep_posts=True):
@@ -52,8 +48,8 @@ def next_newsletter_recipients(mailoutbox):
 
 
 def test_a_visitors_erasure_ends_their_newsletter_grant_and_keeps_only_a_hash(mailoutbox):
-    subscribe_by_address("Visitor@Example.net")
-    subscribe_by_address("someone.else@example.net")
+    subscribe_to_newsletter(email="Visitor@Example.net")
+    subscribe_to_newsletter(email="someone.else@example.net")
     erase("visitor@example.net")
     assert next_newsletter_recipients(mailoutbox) == ["someone.else@example.net"]
     rows = Consent.objects.filter(email_hash=registry.keyed_hash("visitor@example.net"))
@@ -65,7 +61,7 @@ def test_a_visitors_erasure_ends_their_newsletter_grant_and_keeps_only_a_hash(ma
 
 
 def test_a_members_erasure_does_not_revive_the_grant_they_gave_as_a_visitor(mailoutbox):
-    subscribe_by_address("joined.later@example.net")
+    subscribe_to_newsletter(email="joined.later@example.net")
     member = UserFactory(email="joined.later@example.net")
     erase(member)
     assert next_newsletter_recipients(mailoutbox) == []
@@ -76,8 +72,10 @@ def test_a_members_erasure_ends_grants_at_every_verified_address_of_the_account(
     member = UserFactory()
     member.emailaddress_set.create(email="old.job@example.net", verified=True)
     member.emailaddress_set.create(email="not.proven@example.net", verified=False)
-    subscribe_by_address("old.job@example.net")
-    subscribe_by_address("not.proven@example.net")  # perhaps someone else's: not the member's
+    subscribe_to_newsletter(email="old.job@example.net")
+    subscribe_to_newsletter(
+        email="not.proven@example.net"
+    )  # perhaps someone else's: not the member's
     erase(member)
     assert next_newsletter_recipients(mailoutbox) == ["not.proven@example.net"]
 

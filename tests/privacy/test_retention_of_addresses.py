@@ -13,7 +13,13 @@ from privacy import consent, newsletter, registry, retention
 from privacy.models import Consent, Feedback, Sponsor
 from privacy.registry import Retention
 
-from ..factories import FeedbackFactory, PostFactory, ResourceFactory, UserFactory
+from ..factories import (
+    FeedbackFactory,
+    PostFactory,
+    ResourceFactory,
+    UserFactory,
+    subscribe_to_newsletter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +28,9 @@ def days_ago(days):
     return timezone.now() - timedelta(days=days)
 
 
-def subscribe(address):
-    consent.record(
-        email=address,
-        purpose=consent.NEWSLETTER,
-        granted=True,
-        source=Consent.Source.DOUBLE_OPT_IN,
-        text=consent.current_text("visitor-newsletter"),
-    )
-
-
 def test_a_visitors_address_in_the_ledger_becomes_a_hash_a_period_after_they_withdrew(settings):
     for address in ("left.long.ago@example.net", "left.lately@example.net", "stays@example.net"):
-        subscribe(address)
+        subscribe_to_newsletter(email=address)
     for address in ("left.long.ago@example.net", "left.lately@example.net"):
         newsletter.unsubscribe({"email": address})
     period = settings.RETENTION_CONSENT_ADDRESS_DAYS
