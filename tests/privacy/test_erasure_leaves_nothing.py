@@ -73,9 +73,7 @@ def test_a_members_erasure_ends_grants_at_every_verified_address_of_the_account(
     member.emailaddress_set.create(email="old.job@example.net", verified=True)
     member.emailaddress_set.create(email="not.proven@example.net", verified=False)
     subscribe_to_newsletter(email="old.job@example.net")
-    subscribe_to_newsletter(
-        email="not.proven@example.net"
-    )  # perhaps someone else's: not the member's
+    subscribe_to_newsletter(email="not.proven@example.net")  # perhaps not the member's
     erase(member)
     assert next_newsletter_recipients(mailoutbox) == ["not.proven@example.net"]
 
