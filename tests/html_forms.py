@@ -14,6 +14,7 @@ class Field:
     value: str = ""
     checked: bool = False
     options: list[str] = field(default_factory=list)
+    required: bool = False
 
 
 @dataclass
@@ -65,7 +66,13 @@ class _FormParser(HTMLParser):
             kind = attrs.get("type", "text").lower()
             default = "on" if kind in ("checkbox", "radio") else ""
             self._form.fields.append(
-                Field(attrs["name"], kind, attrs.get("value", default), "checked" in attrs)
+                Field(
+                    attrs["name"],
+                    kind,
+                    attrs.get("value", default),
+                    checked="checked" in attrs,
+                    required="required" in attrs,
+                )
             )
         elif tag == "button":
             kind = attrs.get("type", "submit").lower()
