@@ -210,6 +210,10 @@ ACCOUNT_RATE_LIMITS = {
     # notice), so they are limited like our confirmations: per client and per address.
     "signup": "10/h/ip",
     "reset_password": "10/h/ip,3/h/key",
+    # A member's email page emails the addresses they add, and sends the verification again on
+    # request: a few a day, not one every few minutes for ever.
+    "manage_email": "10/h/user,20/d/user",
+    "confirm_email": "1/3m/key,5/d/key",
     # The site's own forms open to visitors use the same limiter (allauth.core.ratelimit).
     "feedback": "10/h/ip",
     "resource_signup": "30/h/ip",

@@ -9,12 +9,14 @@ limits, for allauth's forms) fails here.
 
 import html
 import re
+import time
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from allauth.core.internal import ratelimit
 from django.core.cache import cache
 
-from .factories import ResourceFactory, TopicFactory
+from .factories import ResourceFactory, TopicFactory, UserFactory
 from .html_forms import HtmlForm, forms_in
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +117,30 @@ def test_no_visitor_form_floods_inboxes(
             if len(mailoutbox) > most:
                 floods[(action, len(addresses))] = len(mailoutbox)
     assert floods == {}
+
+
+def test_a_member_cannot_flood_addresses_from_the_email_page(
+    client, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Adding addresses and asking for the verification again both email an address the member
+    typed: over two hours, a member can send only a few of either."""
+    member = UserFactory()
+    client.force_login(member)
+    clock = [time.time()]
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
+    for n in range(ATTEMPTS):
+        clock[0] += 4 * 60  # slower than any per-minute limit
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/accounts/email/", {"action_add": "", "email": f"person{n}@example.org"})
+    added = len(mailoutbox)
+    assert 0 < added <= 20
+
+    client.force_login(UserFactory())  # another member, whose email page limits are untouched
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/email/", {"action_add": "", "email": "victim@example.org"})
+    mailoutbox.clear()
+    for _ in range(ATTEMPTS):
+        clock[0] += 4 * 60  # slower than the three-minute cool-down between two sends
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/accounts/email/", {"action_send": "", "email": "victim@example.org"})
+    assert 0 < len(mailoutbox) <= MAX_EMAILS_TO_ONE_ADDRESS
