@@ -246,7 +246,7 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["position"]
-        permissions = [("view_ip_address", "Can see the IP addresses posts were written from")]
+        permissions = [("view_ip_address", "Can see IP addresses (of posts and sign-ins)")]
         constraints = [
             models.UniqueConstraint(fields=["topic", "position"], name="post_position_unique")
         ]

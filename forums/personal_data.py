@@ -161,6 +161,7 @@ register(
         purpose="Security: you and staff can spot a sign-in that was not yours.",
         legal_basis=LegalBasis.LEGITIMATE_INTEREST,
         recipients="You, and administrators with permission to see IP addresses.",
+        staff_permission="forums.view_ip_address",  # the whole record: it says where you were
         export=lambda person: person.rows(SignIn.objects.all()).values(
             "created", "ip_address", "user_agent"
         ),

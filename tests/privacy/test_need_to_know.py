@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from forums.models import Post
+from forums.models import Post, SignIn
 from privacy import registry
 
 from ..factories import PostFactory, UserFactory
@@ -54,6 +54,20 @@ def test_staff_with_the_permission_filter_by_ip_address(moderator):
     client.force_login(moderator)
     assert changelist_rows(client, Post, {"ip_address__startswith": "198.51."}) == 1
     assert changelist_rows(client, Post, {"ip_address__startswith": "10."}) == 0
+
+
+def test_sign_in_addresses_need_the_ip_address_permission_not_only_the_view_one(moderator):
+    member = UserFactory()
+    SignIn.objects.create(user=member, ip_address="198.51.100.9", user_agent="Firefox")
+    moderator.user_permissions.add(Permission.objects.get(codename="view_signin"))
+    client = Client()
+    client.force_login(moderator)
+    url = reverse("admin:forums_signin_changelist")
+    assert client.get(url, {"ip_address__startswith": "198.51."}).status_code == 400
+    assert "198.51.100.9" not in client.get(url).content.decode()
+    moderator.user_permissions.add(Permission.objects.get(codename="view_ip_address"))
+    client.force_login(moderator)  # a fresh permission cache
+    assert changelist_rows(client, SignIn, {"ip_address__startswith": "198.51."}) == 1
 
 
 @admin.display(ordering="ip_address")
