@@ -1,5 +1,5 @@
 """Need to know in the admin (P6, P7): staff see, filter, sort and search on a personal field only
-with the permission that shows it (``registry.staff_may_see``).
+with the permission that shows it (``staff_may_see``, from the registry's declarations).
 
 Django's admin lets any lookup on a field of the model through the query string
 (``?ip_address__startswith=198.51.``), so a role that is never shown a value could still read it
@@ -11,10 +11,67 @@ on it the mixin, those of other apps included, so no admin can forget it.
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_permission_codename, get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 
-from .registry import staff_may_see_path
+from . import registry
 
 SEARCH_PREFIXES = "^=@"  # ModelAdmin.search_fields: starts with, exact, full-text
+
+
+def staff_may_see(user, model: type[models.Model], field_name: str) -> bool:
+    """Whether `user` may see `model.field_name` (P6, P7): a field no declaration covers is not
+    personal; a declared one needs each covering declaration's permission (privacy.registry)."""
+    model = model._meta.concrete_model
+    for declaration in registry.declarations():
+        if declaration.model._meta.concrete_model is model and field_name in declaration.fields:
+            if declaration.staff_permission:
+                allowed = user.has_perm(declaration.staff_permission)
+            else:
+                allowed = _may_view(user, model)
+            if not allowed:
+                return False
+    return True
+
+
+def _may_view(user, model: type[models.Model]) -> bool:
+    """The admin's view permission: view or change (``ModelAdmin.has_view_permission``)."""
+    opts = model._meta
+    return any(
+        user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+        for action in ("view", "change")
+    )
+
+
+def staff_may_see_path(user, model: type[models.Model], path: str) -> bool:
+    """Whether `user` may see every field that `path` (a lookup, ordering or search such as
+    ``author__email__startswith``) goes through."""
+    previous = None
+    for name in path.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True  # a lookup or transform (startswith, year, pk): no further field
+        if not (_shown_with_link(previous, field) or staff_may_see(user, model, field.name)):
+            return False
+        if field.related_model is None:
+            return True
+        previous, model = field, field.related_model
+    return True
+
+
+def _shown_with_link(link, field) -> bool:
+    """A link to a member is shown as their username (the user model's ``__str__``): whoever
+    may see the link may see, and search by, the username it shows."""
+    user_model = get_user_model()
+    return (
+        link is not None
+        and link.concrete
+        and link.related_model is user_model
+        and field.name == user_model.USERNAME_FIELD
+    )
 
 
 class NeedToKnowChangeList(ChangeList):

@@ -105,10 +105,8 @@ Who among staff sees it (P6, P7)
 --------------------------------
 A declared field is shown to staff who may view its model (the view or change permission), or,
 when the declaration names a ``staff_permission`` (``"forums.view_ip_address"``), only to staff
-with that permission. ``staff_may_see(user, model, field_name)`` decides, and
-``staff_may_see_path(user, model, path)`` walks a lookup such as ``author__email__startswith``
-field by field. The admin (``privacy/need_to_know.py``) asks it before it shows, filters, sorts
-or searches on a field, for every ModelAdmin, so a new declaration is covered by itself.
+with that permission. The admin (``privacy/need_to_know.py``) asks before it shows, filters,
+sorts or searches on a field, for every ModelAdmin, so a new declaration is covered by itself.
 """
 
 from __future__ import annotations
@@ -122,11 +120,9 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_permission_codename, get_user_model
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.db.models.constants import LOOKUP_SEP
 from django.utils.crypto import salted_hmac
 
 
@@ -373,59 +369,6 @@ def erase(subject, *, keep_posts: bool) -> dict[str, tuple[str, int]]:
                 declaration.erasure(person, keep_posts=keep_posts),
             )
     return done
-
-
-def staff_may_see(user, model: type[models.Model], field_name: str) -> bool:
-    """Whether `user` may see `model.field_name` (P6, P7): a field no declaration covers is not
-    personal; a declared one needs each covering declaration's permission (see the module)."""
-    model = model._meta.concrete_model
-    for declaration in _registry.values():
-        if declaration.model._meta.concrete_model is model and field_name in declaration.fields:
-            if declaration.staff_permission:
-                allowed = user.has_perm(declaration.staff_permission)
-            else:
-                allowed = _may_view(user, model)
-            if not allowed:
-                return False
-    return True
-
-
-def _may_view(user, model: type[models.Model]) -> bool:
-    """The admin's view permission: view or change (``ModelAdmin.has_view_permission``)."""
-    opts = model._meta
-    return any(
-        user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
-        for action in ("view", "change")
-    )
-
-
-def staff_may_see_path(user, model: type[models.Model], path: str) -> bool:
-    """Whether `user` may see every field that `path` (a lookup, ordering or search such as
-    ``author__email__startswith``) goes through."""
-    previous = None
-    for name in path.split(LOOKUP_SEP):
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            return True  # a lookup or transform (startswith, year, pk): no further field
-        if not (_shown_with_link(previous, field) or staff_may_see(user, model, field.name)):
-            return False
-        if field.related_model is None:
-            return True
-        previous, model = field, field.related_model
-    return True
-
-
-def _shown_with_link(link, field) -> bool:
-    """A link to a member is shown as their username (the user model's ``__str__``): whoever
-    may see the link may see, and search by, the username it shows."""
-    user_model = get_user_model()
-    return (
-        link is not None
-        and link.concrete
-        and link.related_model is user_model
-        and field.name == user_model.USERNAME_FIELD
-    )
 
 
 def rows_of(subject) -> dict[type[models.Model], Q]:
