@@ -170,6 +170,7 @@ LOGIN_REDIRECT_URL = "account_overview"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "forums.forms.SignupForm"
+ACCOUNT_FORMS = {"login": "forums.account_forms.LoginForm"}
 ACCOUNT_ADAPTER = "forums.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

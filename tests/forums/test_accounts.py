@@ -222,3 +222,9 @@ def test_members_can_set_up_a_second_factor(client, user):
     client.force_login(user)
     assert client.get(reverse("mfa_activate_totp")).status_code in (200, 302)
     assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_a_login_longer_than_any_address_gets_a_form_error(client):
+    response = client.post("/accounts/login/", {"login": "a" * 100_000, "password": "x" * 10})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
