@@ -10,7 +10,7 @@ from privacy import registry
 from privacy.feedback import publication
 from privacy.models import Feedback
 
-from ..factories import FeedbackFactory, UserFactory
+from ...factories import FeedbackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
