@@ -12,6 +12,6 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("privacy/cookies/settings/", include("privacy.cookie_urls")),
     path("resources/", include("privacy.resource_urls")),
-    path("feedback/", include("privacy.feedback_urls")),
+    path("feedback/", include("privacy.feedback.urls")),
     path("admin/", admin.site.urls),
 ]

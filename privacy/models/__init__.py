@@ -1,6 +1,10 @@
 """The privacy app's models, one module per kind of record; imported here for Django and
 for `from privacy.models import ...`."""
 
+from ..feedback.models import (  # noqa: F401
+    Feedback,
+    FeedbackQuerySet,
+)
 from .consent import (  # noqa: F401
     Consent,
     ConsentQuerySet,
@@ -10,10 +14,6 @@ from .cookies import (  # noqa: F401
     CookieConsentReceipt,
     CookieLifetime,
     DailyVisitCount,
-)
-from .feedback import (  # noqa: F401
-    Feedback,
-    FeedbackQuerySet,
 )
 from .jobs import (  # noqa: F401
     JobLock,

@@ -17,7 +17,7 @@ from django.test import Client
 from forums import markup, notifications
 from forums.models import ModerationAction, Post, Report, SignIn
 from privacy import consent, cookies, newsletter, registry, requests, sponsors
-from privacy.feedback import receive as receive_feedback
+from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import (
     Consent,
     DataRequest,

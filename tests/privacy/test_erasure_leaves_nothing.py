@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from forums import markup
 from forums.models import Post, Report, User
 from privacy import consent, newsletter, registry, requests, sponsors
-from privacy.feedback import receive as receive_feedback
+from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import Consent, DataRequest, Lead, Newsletter
 from tests.factories import (
     PostFactory,

@@ -6,10 +6,11 @@ import pytest
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from privacy import feedback, registry
+from privacy import registry
+from privacy.feedback import publication
 from privacy.models import Feedback
 
-from ..factories import FeedbackFactory, UserFactory
+from ...factories import FeedbackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +67,11 @@ def test_a_visitor_who_allows_preference_cookies_finds_name_and_email_filled_in(
 
 def test_publication_needs_the_staff_flag_and_an_edited_text(mailoutbox):
     item = FeedbackFactory(published_text="Edited.")
-    with pytest.raises(feedback.CannotPublish):
-        feedback.publish(item)
+    with pytest.raises(publication.CannotPublish):
+        publication.publish(item)
     item.for_publication, item.published_text = True, "  "
-    with pytest.raises(feedback.CannotPublish):
-        feedback.publish(item)
+    with pytest.raises(publication.CannotPublish):
+        publication.publish(item)
     assert mailoutbox == [] and not Feedback.objects.published().exists()
 
 
@@ -84,7 +85,7 @@ def test_the_sender_is_emailed_before_the_text_is_published(mailoutbox, monkeypa
         return send(message, fail_silently)
 
     monkeypatch.setattr(EmailMessage, "send", watch)
-    assert feedback.publish(item) is True
+    assert publication.publish(item) is True
     assert seen_when_sending == [False]
     (message,) = mailoutbox
     assert message.to == [item.email]
@@ -93,7 +94,7 @@ def test_the_sender_is_emailed_before_the_text_is_published(mailoutbox, monkeypa
     assert "A member asked for filters." in message.alternatives[0][0]
     item.refresh_from_db()
     assert item.sender_notified_at and item.published_at
-    assert feedback.publish(item) is False and len(mailoutbox) == 1
+    assert publication.publish(item) is False and len(mailoutbox) == 1
 
 
 def test_nothing_is_published_when_the_notice_cannot_be_sent(monkeypatch):
@@ -104,7 +105,7 @@ def test_nothing_is_published_when_the_notice_cannot_be_sent(monkeypatch):
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
     with pytest.raises(OSError):
-        feedback.publish(item)
+        publication.publish(item)
     item.refresh_from_db()
     assert item.published_at is None and item.sender_notified_at is None
 
@@ -114,7 +115,7 @@ def test_the_published_page_shows_only_the_edited_text(client, django_assert_max
         item = FeedbackFactory(
             message=f"Private words {n}", for_publication=True, published_text=f"Edited {n}"
         )
-        feedback.publish(item)
+        publication.publish(item)
     FeedbackFactory(message="Not published")
     with django_assert_max_num_queries(6):
         html = client.get("/feedback/published/").content.decode()
@@ -142,7 +143,7 @@ def test_staff_publish_from_the_admin_and_the_sender_is_told(staff_client, mailo
 def test_erasure_deletes_unpublished_feedback_and_keeps_only_published_text(user):
     FeedbackFactory(user=user, email="", message="Unpublished")
     published = FeedbackFactory(user=user, for_publication=True, published_text="Edited")
-    feedback.publish(published)
+    publication.publish(published)
     other = FeedbackFactory()
     registry.erase(user, keep_posts=True)
     published.refresh_from_db()
@@ -163,7 +164,7 @@ def test_retention_deletes_closed_feedback_and_reduces_published_items():
     closed = FeedbackFactory(status=Feedback.Status.CLOSED)
     open_item = FeedbackFactory()
     published = FeedbackFactory(for_publication=True, published_text="Edited")
-    feedback.publish(published)
+    publication.publish(published)
     Feedback.objects.filter(pk=closed.pk).update(closed_at=old)
     Feedback.objects.filter(pk=published.pk).update(published_at=old)
     rules = {r.key: r for r in registry.retention_rules()}

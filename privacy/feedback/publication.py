@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import emails
+from .. import emails
 from .models import Feedback
 
 

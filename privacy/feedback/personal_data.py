@@ -1,9 +1,7 @@
 """Feedback (P16)."""
 
-from ..models import (
-    Feedback,
-)
 from ..registry import Declaration, Erasure, LegalBasis, Retention, register
+from .models import Feedback
 
 
 def _feedback(person):

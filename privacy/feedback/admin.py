@@ -3,10 +3,8 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from .. import feedback
-from ..models import (
-    Feedback,
-)
+from . import publication
+from .models import Feedback
 
 
 @admin.register(Feedback)
@@ -62,8 +60,8 @@ class FeedbackAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if obj.for_publication and not obj.published_at:
             try:
-                feedback.publish(obj)
-            except feedback.CannotPublish as error:
+                publication.publish(obj)
+            except publication.CannotPublish as error:
                 self.message_user(request, f"Not published: {error}", messages.WARNING)
             except OSError:
                 self.message_user(
@@ -74,5 +72,5 @@ class FeedbackAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, "The sender was emailed, then the text was published.")
         elif not obj.for_publication and obj.published_at:
-            feedback.unpublish(obj)
+            publication.unpublish(obj)
             self.message_user(request, "Taken off the published page.")
