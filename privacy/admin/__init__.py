@@ -1,3 +1,4 @@
 """The privacy app's admin, one module per kind of record (imported here so they register)."""
 
-from . import consent, cookies, feedback, jobs, newsletter, requests, sponsors  # noqa: F401
+from ..sponsors import admin as sponsors  # noqa: F401
+from . import consent, cookies, feedback, jobs, newsletter, requests  # noqa: F401

@@ -1,6 +1,17 @@
 """The privacy app's models, one module per kind of record; imported here for Django and
 for `from privacy.models import ...`."""
 
+from ..sponsors.models import (  # noqa: F401
+    DisclosedLead,
+    DisclosedLeadQuerySet,
+    Disclosure,
+    Lead,
+    LeadQuerySet,
+    Resource,
+    ResourceQuerySet,
+    Sponsor,
+    SponsorQuestion,
+)
 from .consent import (  # noqa: F401
     Consent,
     ConsentQuerySet,
@@ -37,15 +48,4 @@ from .requests import (  # noqa: F401
     RequestEvent,
     _export_storage,  # named by migration 0008
     add_months,
-)
-from .sponsors import (  # noqa: F401
-    DisclosedLead,
-    DisclosedLeadQuerySet,
-    Disclosure,
-    Lead,
-    LeadQuerySet,
-    Resource,
-    ResourceQuerySet,
-    Sponsor,
-    SponsorQuestion,
 )

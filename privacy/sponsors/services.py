@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import consent
-from .models import (
+from .. import consent
+from ..models import (
     Consent,
     ConsentText,
     DisclosedLead,

@@ -3,10 +3,11 @@
 import pytest
 from django.template import Context, Template
 
-from privacy import consent, sponsors
+from privacy import consent
 from privacy.models import Consent, Lead, Resource
+from privacy.sponsors import services as sponsors
 
-from ..factories import (
+from ...factories import (
     ResourceFactory,
     SponsorFactory,
     SponsorQuestionFactory,

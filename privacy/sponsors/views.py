@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import cookies, sponsors
-from .models import ConsentText, Lead, Resource, Sponsor, SponsorQuestion
+from .. import cookies
+from ..models import ConsentText, Lead, Resource, Sponsor, SponsorQuestion
+from . import services
 
 ANSWER_MAX_LENGTH = 500
 YES_NO = [("", "Choose…"), ("Yes", "Yes"), ("No", "No")]
@@ -42,7 +43,7 @@ class ResourceForm(forms.Form):
         self.questions = list(resource.questions.all())
         for question in self.questions:
             self.fields[f"question_{question.pk}"] = self.question_field(question)
-        self.text = sponsors.consent_text(resource.sponsor)
+        self.text = services.consent_text(resource.sponsor)
         # Last, unticked: consent is free, and the resource is given either way (P23).
         self.fields["consent"] = forms.BooleanField(
             required=False,
@@ -71,13 +72,13 @@ class ResourceForm(forms.Form):
         return forms.ChoiceField(label=label, choices=choices, required=question.required)
 
     def about_you(self) -> list[forms.BoundField]:
-        return [self[field] for field, _ in sponsors.LEAD_FIELDS]
+        return [self[field] for field, _ in services.LEAD_FIELDS]
 
     def sponsor_questions(self) -> list[forms.BoundField]:
         return [self[f"question_{q.pk}"] for q in self.questions]
 
     def details(self) -> dict:
-        return {field: self.cleaned_data[field] for field, _ in sponsors.LEAD_FIELDS}
+        return {field: self.cleaned_data[field] for field, _ in services.LEAD_FIELDS}
 
     def answers(self) -> list[dict]:
         """Each question asked with its answer, as the sponsor would see them."""
@@ -113,7 +114,7 @@ def resource_detail(request, slug: str):
         form = ResourceForm(request.POST, resource=resource)
         if form.is_valid():
             user = request.user if request.user.is_authenticated else None
-            sponsors.sign_up(
+            services.sign_up(
                 resource,
                 user=user,
                 details=form.details(),
@@ -121,7 +122,7 @@ def resource_detail(request, slug: str):
                 consented=form.cleaned_data["consent"],
                 text=form.cleaned_data["wording"],
             )
-            token = sponsors.access_token(resource)
+            token = services.access_token(resource)
             response = redirect("resources:access", slug=resource.slug, token=token)
             if user is None:
                 cookies.remember_contact(
@@ -144,14 +145,14 @@ def resource_detail(request, slug: str):
 def withdraw(request, pk: int):
     """A member withdraws their permission to pass their details to one sponsor (P14)."""
     sponsor = get_object_or_404(Sponsor, pk=pk)
-    if sponsors.withdraw(sponsor, request.user):
+    if services.withdraw(sponsor, request.user):
         messages.success(request, f"We will no longer pass your details to {sponsor.name}.")
     return redirect("privacy:my_data")
 
 
 def _resource_for_token(slug: str, token: str) -> Resource | None:
     resource = Resource.objects.published().filter(slug=slug).first()
-    if resource is not None and sponsors.read_access_token(token, resource):
+    if resource is not None and services.read_access_token(token, resource):
         return resource
     return None
 
