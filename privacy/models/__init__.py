@@ -3,7 +3,6 @@ for `from privacy.models import ...`."""
 
 from ..sponsors.models import (  # noqa: F401
     DisclosedLead,
-    DisclosedLeadQuerySet,
     Disclosure,
     Lead,
     LeadQuerySet,
