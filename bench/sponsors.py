@@ -5,8 +5,8 @@
 
 Adds the missing bench sign-ups once (visitors, each with a ledger row: every other one a
 grant), then times what staff do in the admin: counting the consenting leads (the export page)
-and exporting them (privacy.sponsors.export_leads: the CSV rows and the disclosure record of
-every person). Prints seconds, rows and SQL queries for each.
+and exporting them (privacy.sponsors.services.export_leads: the CSV rows and the disclosure
+record of every person). Prints seconds, rows and SQL queries for each.
 """
 
 import argparse
@@ -26,8 +26,8 @@ def setup(leads: int):
     from django.db import transaction
     from tqdm import tqdm
 
-    from privacy import sponsors
     from privacy.models import Consent, Lead, Resource, Sponsor
+    from privacy.sponsors import services
 
     sponsor, _ = Sponsor.objects.get_or_create(
         name=SPONSOR, defaults={"privacy_notice_url": "https://bench.example/privacy"}
@@ -36,7 +36,7 @@ def setup(leads: int):
         slug="bench-report",
         defaults={"sponsor": sponsor, "kind": "report", "title": "Bench report", "summary": "."},
     )
-    text = sponsors.consent_text(sponsor)
+    text = services.consent_text(sponsor)
     existing = Lead.objects.filter(resource=resource).count()
     chunk = 5000
     with tqdm(total=leads, initial=existing, desc="leads", unit="") as bar:
@@ -46,7 +46,7 @@ def setup(leads: int):
                 rows = Consent.objects.bulk_create(
                     Consent(
                         email=f"bench-lead-{n}@example.net",
-                        purpose=sponsors.purpose(sponsor),
+                        purpose=services.purpose(sponsor),
                         granted=n % 2 == 0,
                         source=Consent.Source.RESOURCE_FORM,
                         text=text,
@@ -88,14 +88,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from privacy import sponsors
     from privacy.models import Lead
+    from privacy.sponsors import services
 
     sponsor = setup(args.leads)
     count = timed("count consenting leads", lambda: Lead.objects.consenting(sponsor).count())
     print(f"  {count} of {Lead.objects.filter(resource__sponsor=sponsor).count()} consent")
     disclosure, rows = timed(
-        "export with disclosure record", lambda: sponsors.export_leads(sponsor, by=None)
+        "export with disclosure record", lambda: services.export_leads(sponsor, by=None)
     )
     print(f"  {len(rows) - 1} rows, {disclosure.leads.count()} people recorded")
 

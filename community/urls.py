@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
     path("privacy/cookies/settings/", include("privacy.cookie_urls")),
-    path("resources/", include("privacy.resource_urls")),
+    path("resources/", include("privacy.sponsors.urls")),
     path("feedback/", include("privacy.feedback.urls")),
     path("admin/", admin.site.urls),
 ]

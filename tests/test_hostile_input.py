@@ -27,8 +27,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from forums.notifications import switch_off_token
-from privacy import consent, newsletter, requests, sponsors
+from privacy import consent, newsletter, requests
 from privacy.models import Consent, DataRequest
+from privacy.sponsors import services as sponsors
 
 from .factories import (
     PASSWORD,

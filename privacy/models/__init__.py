@@ -5,6 +5,16 @@ from ..feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
 )
+from ..sponsors.models import (  # noqa: F401
+    DisclosedLead,
+    Disclosure,
+    Lead,
+    LeadQuerySet,
+    Resource,
+    ResourceQuerySet,
+    Sponsor,
+    SponsorQuestion,
+)
 from .consent import (  # noqa: F401
     Consent,
     ConsentQuerySet,
@@ -37,15 +47,4 @@ from .requests import (  # noqa: F401
     RequestEvent,
     _export_storage,  # named by migration 0008
     add_months,
-)
-from .sponsors import (  # noqa: F401
-    DisclosedLead,
-    DisclosedLeadQuerySet,
-    Disclosure,
-    Lead,
-    LeadQuerySet,
-    Resource,
-    ResourceQuerySet,
-    Sponsor,
-    SponsorQuestion,
 )

@@ -8,7 +8,7 @@ with each one's privacy notice.
 
 from django import template
 
-from privacy import sponsors
+from privacy.sponsors import services
 
 register = template.Library()
 
@@ -16,12 +16,12 @@ register = template.Library()
 @register.inclusion_tag("privacy/includes/disclosures.html", takes_context=True)
 def member_disclosures(context, user):
     return {
-        "disclosures": sponsors.disclosures_of(user),
-        "allowed": sponsors.allowed_by(user),
+        "disclosures": services.disclosures_of(user),
+        "allowed": services.allowed_by(user),
         "csrf_token": context.get("csrf_token"),
     }
 
 
 @register.inclusion_tag("privacy/includes/sponsor_contacts.html")
 def sponsor_contacts(user):
-    return {"sponsors": sponsors.sponsors_to_contact(user)}
+    return {"sponsors": services.sponsors_to_contact(user)}

@@ -18,9 +18,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from privacy import consent, sponsors
+from privacy import consent
 from privacy.admin.csv_stream import FORMULA_TRIGGERS, csv_response
 from privacy.models import Consent, DailyVisitCount, Lead
+from privacy.sponsors import services as sponsors
 
 from ..factories import ResourceFactory, SponsorFactory, SponsorQuestionFactory
 from ..html_forms import forms_in

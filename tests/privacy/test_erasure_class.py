@@ -16,7 +16,7 @@ from django.test import Client
 
 from forums import markup, notifications
 from forums.models import ModerationAction, Post, Report, SignIn
-from privacy import consent, cookies, newsletter, registry, requests, sponsors
+from privacy import consent, cookies, newsletter, registry, requests
 from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import (
     Consent,
@@ -25,6 +25,7 @@ from privacy.models import (
     NewsletterDelivery,
     RetentionWarning,
 )
+from privacy.sponsors import services as sponsors
 from tests.factories import (
     PostFactory,
     ResourceFactory,

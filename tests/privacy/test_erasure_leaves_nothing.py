@@ -7,9 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from forums import markup
 from forums.models import Post, Report, User
-from privacy import consent, newsletter, registry, requests, sponsors
+from privacy import consent, newsletter, registry, requests
 from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import Consent, DataRequest, Lead, Newsletter
+from privacy.sponsors import services as sponsors
 from tests.factories import (
     PostFactory,
     ResourceFactory,

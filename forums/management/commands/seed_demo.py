@@ -21,7 +21,7 @@ from forums import search
 from forums.markup import render_post
 from forums.models import Category, Post, Topic, TopicParticipant, User
 from forums.posting import recount_category, topic_slug
-from privacy import sponsors
+from privacy.sponsors import demo as sponsors_demo
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "community-admin-demo"
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         self.seed_categories()
         self.seed_topics(topics)
         self.seed_replies(posts)
-        sponsors.seed_demo()  # a sponsored report and webinar on /resources/
+        sponsors_demo.seed()  # a sponsored report and webinar on /resources/
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(
             f"\nAdmin: sign in at /admin/ as '{admin.username}' with password '{ADMIN_PASSWORD}'.\n"

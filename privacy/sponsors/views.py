@@ -3,88 +3,18 @@
 import os
 
 from allauth.core import ratelimit
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.validators import RegexValidator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import cookies, sponsors
-from .models import ConsentText, Lead, Resource, Sponsor, SponsorQuestion
-
-ANSWER_MAX_LENGTH = 500
-YES_NO = [("", "Choose…"), ("Yes", "Yes"), ("No", "No")]
-
-
-class ResourceForm(forms.Form):
-    """Who is asking for the resource, the sponsor's questions, and the sponsor consent box."""
-
-    name = forms.CharField(max_length=120)
-    company = forms.CharField(max_length=120, required=False, label="Company (optional)")
-    job_title = forms.CharField(max_length=120, required=False, label="Job title (optional)")
-    phone = forms.CharField(
-        max_length=40,
-        required=False,
-        label="Phone (optional)",
-        validators=[RegexValidator(r"^\+?[0-9 ()./-]{6,40}$", "Enter a phone number.")],
-    )
-    email = forms.EmailField(max_length=254)
-    agents = forms.ChoiceField(
-        label="Number of agents (optional)", choices=[("", "Choose…"), *Lead.AGENTS], required=False
-    )
-
-    def __init__(self, *args, resource: Resource, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.questions = list(resource.questions.all())
-        for question in self.questions:
-            self.fields[f"question_{question.pk}"] = self.question_field(question)
-        self.text = sponsors.consent_text(resource.sponsor)
-        # Last, unticked: consent is free, and the resource is given either way (P23).
-        self.fields["consent"] = forms.BooleanField(
-            required=False,
-            label=self.text.wording,
-            widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-hint"}),
-        )
-        # The version of the wording this person saw, so the ledger records exactly that one.
-        self.fields["wording"] = forms.ModelChoiceField(
-            queryset=ConsentText.objects.filter(key=self.text.key),
-            initial=self.text.pk,
-            widget=forms.HiddenInput,
-            error_messages={"invalid_choice": "This form has changed: check it and send again."},
-        )
-
-    @staticmethod
-    def question_field(question: SponsorQuestion) -> forms.Field:
-        label = question.text if question.required else f"{question.text} (optional)"
-        if question.kind == SponsorQuestion.Kind.TEXT:
-            return forms.CharField(
-                label=label, max_length=ANSWER_MAX_LENGTH, required=question.required
-            )
-        if question.kind == SponsorQuestion.Kind.CHOICE:
-            choices = [("", "Choose…"), *((o, o) for o in question.option_list)]
-        else:
-            choices = YES_NO
-        return forms.ChoiceField(label=label, choices=choices, required=question.required)
-
-    def about_you(self) -> list[forms.BoundField]:
-        return [self[field] for field, _ in sponsors.LEAD_FIELDS]
-
-    def sponsor_questions(self) -> list[forms.BoundField]:
-        return [self[f"question_{q.pk}"] for q in self.questions]
-
-    def details(self) -> dict:
-        return {field: self.cleaned_data[field] for field, _ in sponsors.LEAD_FIELDS}
-
-    def answers(self) -> list[dict]:
-        """Each question asked with its answer, as the sponsor would see them."""
-        return [
-            {"question": q.text, "answer": self.cleaned_data[f"question_{q.pk}"]}
-            for q in self.questions
-        ]
+from .. import cookies
+from ..models import Resource, Sponsor
+from . import services
+from .forms import ResourceForm
 
 
 def resource_list(request):
@@ -113,7 +43,7 @@ def resource_detail(request, slug: str):
         form = ResourceForm(request.POST, resource=resource)
         if form.is_valid():
             user = request.user if request.user.is_authenticated else None
-            sponsors.sign_up(
+            services.sign_up(
                 resource,
                 user=user,
                 details=form.details(),
@@ -121,7 +51,7 @@ def resource_detail(request, slug: str):
                 consented=form.cleaned_data["consent"],
                 text=form.cleaned_data["wording"],
             )
-            token = sponsors.access_token(resource)
+            token = services.access_token(resource)
             response = redirect("resources:access", slug=resource.slug, token=token)
             if user is None:
                 cookies.remember_contact(
@@ -144,14 +74,14 @@ def resource_detail(request, slug: str):
 def withdraw(request, pk: int):
     """A member withdraws their permission to pass their details to one sponsor (P14)."""
     sponsor = get_object_or_404(Sponsor, pk=pk)
-    if sponsors.withdraw(sponsor, request.user):
+    if services.withdraw(sponsor, request.user):
         messages.success(request, f"We will no longer pass your details to {sponsor.name}.")
     return redirect("privacy:my_data")
 
 
 def _resource_for_token(slug: str, token: str) -> Resource | None:
     resource = Resource.objects.published().filter(slug=slug).first()
-    if resource is not None and sponsors.read_access_token(token, resource):
+    if resource is not None and services.read_access_token(token, resource):
         return resource
     return None
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from community.markdown import render_markdown
 from community.validators import validate_single_line
 
-from .consent import Consent
+from ..models.consent import Consent
 
 # Sponsored resources (P8, P23)
 
@@ -271,11 +271,6 @@ class Disclosure(models.Model):
         return f"{people} to {self.sponsor} ({self.created:%Y-%m-%d %H:%M})"
 
 
-class DisclosedLeadQuerySet(models.QuerySet):
-    def of_member(self, user):
-        return self.filter(user=user).select_related("disclosure__sponsor", "lead__resource")
-
-
 class DisclosedLead(models.Model):
     """One person in one disclosure: which of their fields went, on which consent.
 
@@ -291,8 +286,6 @@ class DisclosedLead(models.Model):
     email = models.EmailField(blank=True)
     consent = models.ForeignKey(Consent, null=True, on_delete=models.SET_NULL, related_name="+")
     fields = models.JSONField(default=list, help_text="The names of the fields disclosed.")
-
-    objects = DisclosedLeadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-disclosure__created", "-id"]

@@ -11,10 +11,11 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
 
-from privacy import registry, retention, sponsors
+from privacy import registry, retention
 from privacy.models import Consent, DisclosedLead, Disclosure, Lead
+from privacy.sponsors import services as sponsors
 
-from ..factories import ResourceFactory, SponsorFactory, SponsorQuestionFactory, UserFactory
+from ...factories import ResourceFactory, SponsorFactory, SponsorQuestionFactory, UserFactory
 from .test_sponsors import form_data
 
 pytestmark = pytest.mark.django_db

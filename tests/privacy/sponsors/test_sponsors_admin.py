@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from privacy.models import Resource, SponsorQuestion
 
-from ..factories import FeedbackFactory, ResourceFactory, SponsorFactory, SponsorQuestionFactory
+from ...factories import FeedbackFactory, ResourceFactory, SponsorFactory, SponsorQuestionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from .. import sponsors
+from ..admin.csv_stream import csv_response
 from ..models import (
     DisclosedLead,
     Disclosure,
@@ -23,8 +23,8 @@ from ..models import (
     Sponsor,
     SponsorQuestion,
 )
-from ..models.sponsors import validate_resource_file
-from .csv_stream import csv_response
+from . import services
+from .models import validate_resource_file
 
 
 class SponsorQuestionInline(admin.TabularInline):
@@ -117,7 +117,7 @@ class SponsorAdmin(admin.ModelAdmin):
         if request.method == "POST":
             form = ExportLeadsForm(request.POST)
             if form.is_valid():
-                disclosure, rows = sponsors.export_leads(
+                disclosure, rows = services.export_leads(
                     sponsor, by=request.user, only_new=form.cleaned_data["only_new"]
                 )
                 filename = f"leads-{slugify(sponsor.name)}-{disclosure.created:%Y%m%d-%H%M%S}.csv"

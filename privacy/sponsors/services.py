@@ -12,14 +12,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import consent
-from .models import (
+from .. import consent
+from ..models import (
     Consent,
     ConsentText,
     DisclosedLead,
@@ -27,7 +25,6 @@ from .models import (
     Lead,
     Resource,
     Sponsor,
-    SponsorQuestion,
 )
 
 # The wordings shown, each naming the sponsor: asking on the form, and withdrawing.
@@ -210,64 +207,3 @@ def sponsors_to_contact(user) -> list[Sponsor]:
         Q(user=user) | Q(user__isnull=True, email__iexact=user.email)
     )
     return list(Sponsor.objects.filter(disclosures__leads__in=received).distinct())
-
-
-DEMO_REPORT = """Contact Centre Benchmarks 2026 (demo report)
-
-Average speed of answer, first-contact resolution and attrition from 120 contact centres.
-This file is part of the demo data: it shows how sponsored resources are given.
-"""
-
-
-def seed_demo() -> None:
-    """A demo sponsor with a report and a webinar, so /resources/ has something to show.
-    Idempotent: it only adds what is missing."""
-    sponsor, _ = Sponsor.objects.get_or_create(
-        name="Northwind Analytics",
-        defaults={
-            "contact_name": "Partnerships team",
-            "contact_email": "partners@northwind.example",
-            "privacy_notice_url": "https://northwind.example/privacy",
-        },
-    )
-    if not Resource.objects.filter(slug="contact-centre-benchmarks-2026").exists():
-        report = Resource(
-            sponsor=sponsor,
-            kind=Resource.Kind.REPORT,
-            title="Contact Centre Benchmarks 2026",
-            slug="contact-centre-benchmarks-2026",
-            summary="Speed of answer, first-contact resolution and attrition from 120 centres.",
-            published=True,
-        )
-        name = "resources/contact-centre-benchmarks-2026.txt"
-        if default_storage.exists(name):  # a database reset keeps the media folder
-            report.file.name = name
-        else:
-            report.file.name = default_storage.save(name, ContentFile(DEMO_REPORT))
-        report.save()
-        SponsorQuestion.objects.create(
-            resource=report,
-            text="Which channel will you grow most next year?",
-            kind=SponsorQuestion.Kind.CHOICE,
-            options="Voice\nChat\nEmail\nSocial media",
-        )
-        SponsorQuestion.objects.create(
-            resource=report,
-            text="Are you planning to replace your workforce management tool?",
-            kind=SponsorQuestion.Kind.YES_NO,
-            position=1,
-        )
-    Resource.objects.get_or_create(
-        slug="forecasting-for-hybrid-teams",
-        defaults={
-            "sponsor": sponsor,
-            "kind": Resource.Kind.WEBINAR,
-            "title": "Forecasting for hybrid teams",
-            "summary": "A one-hour webinar on forecasting and scheduling home and office agents.",
-            "starts": (timezone.now() + timedelta(days=21)).replace(
-                hour=14, minute=0, second=0, microsecond=0
-            ),
-            "joining_details": "Join at https://northwind.example/webinar (passcode 2026).",
-            "published": True,
-        },
-    )

@@ -3,10 +3,12 @@
 import pytest
 from django.template import Context, Template
 
-from privacy import consent, sponsors
+from privacy import consent
 from privacy.models import Consent, Lead, Resource
+from privacy.sponsors import demo
+from privacy.sponsors import services as sponsors
 
-from ..factories import (
+from ...factories import (
     ResourceFactory,
     SponsorFactory,
     SponsorQuestionFactory,
@@ -219,8 +221,8 @@ def test_renaming_a_sponsor_makes_a_new_version_of_the_wording():
 
 
 def test_the_demo_adds_one_sponsor_with_a_report_and_a_webinar_once():
-    sponsors.seed_demo()
-    sponsors.seed_demo()
+    demo.seed()
+    demo.seed()
     assert Resource.objects.published().count() == 2
     report = Resource.objects.get(kind=Resource.Kind.REPORT)
     assert report.file.read().startswith(b"Contact Centre Benchmarks")
