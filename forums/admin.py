@@ -4,6 +4,8 @@ from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 
+from privacy.admin.read_only import WrittenBySite
+
 from . import moderation, posting
 from .models import Category, ModerationAction, Post, Report, SignIn, Topic, User
 
@@ -26,18 +28,14 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(SignIn)
-class SignInAdmin(admin.ModelAdmin):
+class SignInAdmin(WrittenBySite, admin.ModelAdmin):
+    staff_may_delete = True
+
     list_display = ["user", "created", "ip_address"]
     list_filter = ["created"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
     readonly_fields = ["user", "created", "ip_address", "user_agent"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def _moderation_action(action, description):
@@ -71,7 +69,10 @@ class TopicActionForm(helpers.ActionForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(WrittenBySite, admin.ModelAdmin):
+    staff_may_change = True
+    staff_may_delete = True
+
     list_display = [
         "title",
         "category",
@@ -111,24 +112,17 @@ class TopicAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         posting.rename_topic(obj, form.cleaned_data["title"])
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(WrittenBySite, admin.ModelAdmin):
+    staff_may_delete = True
+
     list_display = ["__str__", "topic", "author", "created", "hidden"]
     list_filter = ["hidden", "created"]
     search_fields = ["topic__title", "author__username"]
     list_select_related = ["topic", "author"]
     show_full_result_count = False
     actions = ["hide_posts", "show_posts"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # posts change through the site and the actions below
 
     # The IP address is shown only with its permission (P6, P7: privacy.need_to_know).
     fields = ["topic", "author", "created", "edited", "edited_by", "hidden", "source", "ip_address"]
@@ -156,8 +150,11 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(WrittenBySite, admin.ModelAdmin):
     """The moderation queue: open reports first, oldest first."""
+
+    staff_may_change = True
+    staff_may_delete = True
 
     list_display = ["post_excerpt", "reason", "reporter", "created", "status"]
     list_filter = ["status", "created"]
@@ -191,9 +188,6 @@ class ReportAdmin(admin.ModelAdmin):
     def post_source(self, report):
         return report.post.source
 
-    def has_add_permission(self, request):
-        return False
-
     @admin.action(description="Hide the reported posts", permissions=["change"])
     def hide_reported_posts(self, request, queryset):
         self._resolve(request, queryset, hide_post=True)
@@ -210,7 +204,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(WrittenBySite, admin.ModelAdmin):
     """The moderation log: read-only (P7)."""
 
     list_display = ["created", "moderator", "action", "topic", "post", "reason", "detail"]
@@ -218,12 +212,3 @@ class ModerationActionAdmin(admin.ModelAdmin):
     search_fields = ["reason", "moderator__username", "topic__title"]
     list_select_related = ["moderator", "topic", "post"]
     date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

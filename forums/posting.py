@@ -70,9 +70,7 @@ def reply(*, topic: Topic, author: User, source: str, ip_address: str | None) ->
         raise PostingError("This topic is closed to new replies.")
     post = _add_post(topic, author=author, source=source, ip_address=ip_address)
     Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") + 1)
-    from .tasks import notify_reply
-
-    enqueue(notify_reply, post.pk)
+    enqueue("forums.notify_reply", post.pk)
     return post
 
 

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from community.celery import enqueue
+from community.celery import enqueue, enqueue_each
 from community.validators import single_line
 
 from . import consent, emails
@@ -50,10 +50,8 @@ class Outcome(enum.Enum):
 def request_subscription(email: str) -> None:
     """Queue the email with the confirmation link (a task sends it, after commit, not the web
     request); the address is subscribed only when the link is followed."""
-    from .tasks import send_newsletter_confirmation  # the task module imports this one
-
     text = consent.current_text(VISITOR_TEXT_KEY)  # the wording the visitor saw
-    enqueue(send_newsletter_confirmation, consent.normalise_email(email), text.pk)
+    enqueue("privacy.send_newsletter_confirmation", consent.normalise_email(email), text.pk)
 
 
 def send_confirmation(email: str, text_id: int) -> None:
@@ -137,28 +135,21 @@ def unsubscribe(who: dict) -> Outcome:
 
 def start_sending(newsletter: Newsletter) -> bool:
     """Mark a draft as sending and queue it; False if it was not a draft (a double click)."""
-    from .tasks import send_newsletter  # the task module imports this one
-
     with transaction.atomic():
         started = Newsletter.objects.filter(
             pk=newsletter.pk, status=Newsletter.Status.DRAFT
         ).update(status=Newsletter.Status.SENDING, send_started=timezone.now())
         if started:
-            enqueue(send_newsletter, newsletter.pk)
+            enqueue("privacy.send_newsletter", newsletter.pk)
     return bool(started)
 
 
 def sweep() -> int:
     """Queue again every newsletter still sending (its task may have been lost); sending is
     resumable and two tasks for one newsletter claim different rows, so this is always safe."""
-    from .tasks import send_newsletter
-
-    ids = list(
-        Newsletter.objects.filter(status=Newsletter.Status.SENDING).values_list("pk", flat=True)
+    return enqueue_each(
+        "privacy.send_newsletter", Newsletter.objects.filter(status=Newsletter.Status.SENDING)
     )
-    for newsletter_id in ids:
-        enqueue(send_newsletter, newsletter_id)
-    return len(ids)
 
 
 def send(newsletter_id: int, *, batch_size: int = BATCH_SIZE) -> int:

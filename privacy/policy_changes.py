@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from community.celery import enqueue
+from community.celery import enqueue, enqueue_each
 
 from . import consent, emails
 from .models import PolicyVersion
@@ -64,22 +64,14 @@ def active_members():
 
 def start_notifying(policy: PolicyVersion) -> None:
     """Queue the emails for a material change (once; the task is safe to run twice)."""
-    from .tasks import notify_policy_change  # the task module imports this one
-
     if policy.material and policy.notified_at is None:
-        enqueue(notify_policy_change, policy.pk)
+        enqueue("privacy.notify_policy_change", policy.pk)
 
 
 def sweep() -> int:
     """Queue again the emails of every material change not fully announced (a lost task)."""
-    from .tasks import notify_policy_change
-
-    ids = list(
-        PolicyVersion.objects.filter(material=True, notified_at=None).values_list("pk", flat=True)
-    )
-    for policy_id in ids:
-        enqueue(notify_policy_change, policy_id)
-    return len(ids)
+    unannounced = PolicyVersion.objects.filter(material=True, notified_at=None)
+    return enqueue_each("privacy.notify_policy_change", unannounced)
 
 
 def notify(policy_id: int, *, batch_size: int = BATCH_SIZE) -> int:

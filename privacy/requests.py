@@ -97,9 +97,7 @@ def create(*, kind: str, user=None, email: str = "", details: str = "", keep_pos
     )
     _event(request, Action.CREATED)
     if user is None:
-        from .tasks import send_request_confirmation  # the task module imports this one
-
-        enqueue(send_request_confirmation, request.pk)
+        enqueue("privacy.send_request_confirmation", request.pk)
     else:
         confirm(request)
     return request
@@ -425,15 +423,13 @@ def _close(request, status, outcome, by, action) -> None:
 
 
 def _enqueue(request: DataRequest) -> None:
-    from . import tasks
-
     request.enqueued = timezone.now()
     request.save(update_fields=["enqueued"])
     if request.kind == Kind.ERASURE:
-        sends = [(tasks.erase_data, request.pk)]
+        sends = [("privacy.erase_data", request.pk)]
     else:
         exports = request.exports.filter(ready__isnull=True).values_list("pk", flat=True)
-        sends = [(tasks.build_data_export, export_id) for export_id in exports]
+        sends = [("privacy.build_data_export", export_id) for export_id in exports]
     for task, object_id in sends:
         enqueue(task, object_id)  # if the broker is down, the sweep sends it later
 

@@ -9,6 +9,7 @@ from ..models import (
     ConsentText,
     PolicyVersion,
 )
+from .read_only import WrittenBySite
 
 
 class StaffConsentForm(forms.ModelForm):
@@ -52,9 +53,11 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(WrittenBySite, admin.ModelAdmin):
     """The ledger is append-only: staff read it and may add a row on a person's written
     request (for example a withdrawal sent by letter); nobody changes or deletes one."""
+
+    staff_may_add = True
 
     list_display = ["created", "user", "email", "purpose", "granted", "source", "text", "policy"]
     list_filter = ["purpose", "granted", "source"]
@@ -68,9 +71,3 @@ class ConsentAdmin(admin.ModelAdmin):
         obj.source = Consent.Source.STAFF
         obj.email = "" if obj.user else consent.normalise_email(obj.email)
         super().save_model(request, obj, form, change)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,10 +14,11 @@ from ..models import (
     DailyVisitCount,
 )
 from .csv_stream import csv_response
+from .read_only import WrittenBySite
 
 
 @admin.register(CookieConsentReceipt)
-class CookieConsentReceiptAdmin(admin.ModelAdmin):
+class CookieConsentReceiptAdmin(WrittenBySite, admin.ModelAdmin):
     """Proof of cookie choices (P19): written by the site, read by staff."""
 
     list_display = ["created", "consent_id", "user", "accepted", "declined", "replaced_at"]
@@ -25,15 +26,6 @@ class CookieConsentReceiptAdmin(admin.ModelAdmin):
     search_fields = ["=consent_id", "user__username"]
     list_select_related = ["user"]
     date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CookieLifetimeInline(admin.StackedInline):
@@ -51,18 +43,9 @@ class CookieAdmin(cookie_consent_admin.CookieAdmin):
 
 
 @admin.register(DailyVisitCount)
-class DailyVisitCountAdmin(admin.ModelAdmin):
+class DailyVisitCountAdmin(WrittenBySite, admin.ModelAdmin):
     """The visit statistics report (P5): a chart of the last 90 days, the top pages and
     referring sites, and a CSV download. Counts only: nothing to add, change or delete."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         csv_view = self.admin_site.admin_view(self.csv_view)

@@ -5,6 +5,7 @@ from django.contrib import admin
 from ..models import (
     RetentionRun,
 )
+from .read_only import WrittenBySite
 
 
 class RetentionOutcomeFilter(admin.SimpleListFilter):
@@ -23,7 +24,7 @@ class RetentionOutcomeFilter(admin.SimpleListFilter):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(WrittenBySite, admin.ModelAdmin):
     """What each retention rule did in each run (P17): written by the job, read by staff. The
     daily time is set under Periodic tasks, "Enforce retention periods"."""
 
@@ -51,12 +52,3 @@ class RetentionRunAdmin(admin.ModelAdmin):
         if run.finished is None:
             return "–"
         return f"{(run.finished - run.started).total_seconds():.1f}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,6 +14,7 @@ from ..models import (
     Newsletter,
     NewsletterDelivery,
 )
+from .read_only import WrittenBySite
 
 
 @admin.register(Newsletter)
@@ -95,17 +96,13 @@ class NewsletterAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsletterDelivery)
-class NewsletterDeliveryAdmin(admin.ModelAdmin):
+class NewsletterDeliveryAdmin(WrittenBySite, admin.ModelAdmin):
     """Who each newsletter went to: a record written by the sending task, read by staff."""
+
+    staff_may_delete = True
 
     list_display = ["newsletter", "email", "status", "updated"]
     list_filter = ["status", "newsletter"]
     search_fields = ["=email"]
     list_select_related = ["newsletter"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

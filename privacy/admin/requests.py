@@ -15,6 +15,7 @@ from ..models import (
     ProcessingRestriction,
     RequestEvent,
 )
+from .read_only import WrittenBySite
 
 # Data-subject requests (P12-P16): privacy officers handle them here, through the same functions
 # as the site (privacy/requests.py). Nothing is added or edited by hand: actions change state.
@@ -38,8 +39,10 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RequestEventInline(admin.TabularInline):
+class RequestEventInline(WrittenBySite, admin.TabularInline):
     """The audit trail: written by the functions, read by staff."""
+
+    staff_may_delete = True
 
     model = RequestEvent
     verbose_name_plural = "audit trail"
@@ -47,12 +50,6 @@ class RequestEventInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReasonForm(forms.Form):
@@ -80,7 +77,12 @@ class ExtensionForm(forms.Form):
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(admin.ModelAdmin):
+class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
+    """Requests come from members and visitors, and the record is kept (P18) until retention
+    removes it: staff handle a request, never add or delete one."""
+
+    staff_may_change = True
+
     list_display = [
         "id",
         "kind",
@@ -132,12 +134,6 @@ class DataRequestAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin-requests.css"]}
-
-    def has_add_permission(self, request):
-        return False  # requests come from members and visitors
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the record is kept (P18); retention removes it
 
     @admin.display(description="Requester", ordering="email")
     def requester(self, obj):
@@ -269,30 +265,22 @@ class DataRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataExport)
-class DataExportAdmin(admin.ModelAdmin):
+class DataExportAdmin(WrittenBySite, admin.ModelAdmin):
     """Which exports exist and when they go; the files themselves are only for their owner."""
+
+    staff_may_delete = True
 
     list_display = ["__str__", "created", "ready", "size"]
     fields = ["request", "created", "ready", "size"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ProcessingRestriction)
-class ProcessingRestrictionAdmin(admin.ModelAdmin):
+class ProcessingRestrictionAdmin(WrittenBySite, admin.ModelAdmin):
+    staff_may_delete = True
+
     list_display = ["__str__", "user", "request", "started", "lifted"]
     list_filter = [("lifted", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "request"]
     fields = ["user", "request", "started", "lifted"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False  # set and lifted through a restriction request
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -3,12 +3,18 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from ..admin.read_only import WrittenBySite
 from . import publication
 from .models import Feedback
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(WrittenBySite, admin.ModelAdmin):
+    """Feedback comes only from the feedback form; staff handle and publish it."""
+
+    staff_may_change = True
+    staff_may_delete = True
+
     list_display = ["created", "kind", "status", "user", "email", "for_publication", "published_at"]
     list_filter = [
         "status",
@@ -39,9 +45,6 @@ class FeedbackAdmin(admin.ModelAdmin):
             },
         ),
     ]
-
-    def has_add_permission(self, request):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["kind", "created", "user", "name", "answer_to", "message", "closed_at"]

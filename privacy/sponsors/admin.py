@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from ..admin.csv_stream import csv_response
+from ..admin.read_only import WrittenBySite
 from ..models import (
     DisclosedLead,
     Disclosure,
@@ -137,21 +138,8 @@ class SponsorAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/privacy/sponsor/export_leads.html", context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the site writes and staff only read."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Lead)
-class LeadAdmin(ReadOnlyAdmin):
+class LeadAdmin(WrittenBySite, admin.ModelAdmin):
     """Sign-ups: erased through the registry, exported to sponsors only with consent."""
 
     list_display = ["created", "resource", "name", "email", "consents_now"]
@@ -168,7 +156,7 @@ class LeadAdmin(ReadOnlyAdmin):
         return obj.consented
 
 
-class DisclosedLeadInline(admin.TabularInline):
+class DisclosedLeadInline(WrittenBySite, admin.TabularInline):
     model = DisclosedLead
     fields = ["lead", "email", "consent", "fields_sent"]
     readonly_fields = fields
@@ -179,12 +167,9 @@ class DisclosedLeadInline(admin.TabularInline):
     def fields_sent(self, obj):
         return ", ".join(obj.fields)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Disclosure)
-class DisclosureAdmin(ReadOnlyAdmin):
+class DisclosureAdmin(WrittenBySite, admin.ModelAdmin):
     """Every export of leads: which people, which fields, to which sponsor, when, by whom."""
 
     list_display = ["created", "sponsor", "people", "disclosed_by"]

@@ -1,5 +1,4 @@
 import re
-from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -344,10 +343,9 @@ def test_staff_send_a_test_and_then_the_newsletter_from_admin(client, mailoutbox
 
 
 def test_the_sweep_resumes_a_newsletter_whose_task_was_lost(
-    mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+    mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
-    # What the sweep queues runs here and now, in this process.
-    monkeypatch.setattr(tasks, "send_newsletter", SimpleNamespace(delay=tasks.send_newsletter))
+    # What the sweep queues runs here and now, in this process (eager_tasks).
     member = UserFactory()
     subscribe(member)
     item = sending()  # marked as sending, but its task never ran
