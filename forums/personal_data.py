@@ -6,7 +6,15 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 
-from privacy.registry import Declaration, Erasure, LegalBasis, Retention, keyed_hash, register
+from privacy.registry import (
+    Declaration,
+    Erasure,
+    LegalBasis,
+    Retention,
+    describe_members,
+    keyed_hash,
+    register,
+)
 
 from .models import (
     ErasedUsername,
@@ -492,4 +500,14 @@ register(
             )
         ],
     )
+)
+
+
+describe_members(
+    lambda user: {
+        "name": user.public_name,
+        "email": user.email,
+        "company": user.company,
+        "job_title": user.job_title,
+    }
 )

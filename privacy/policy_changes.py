@@ -17,6 +17,7 @@ from community.celery import enqueue, enqueue_each
 
 from . import consent, emails
 from .models import PolicyVersion
+from .registry import member_facts
 
 BATCH_SIZE = 500
 
@@ -87,10 +88,7 @@ def notify(policy_id: int, *, batch_size: int = BATCH_SIZE) -> int:
             if not policy.material or policy.notified_at:
                 return sent
             members = list(
-                active_members()
-                .filter(pk__gt=policy.notified_up_to)
-                .order_by("pk")
-                .only("pk", "email", "username", "display_name")[:batch_size]
+                active_members().filter(pk__gt=policy.notified_up_to).order_by("pk")[:batch_size]
             )
             if members:
                 policy.notified_up_to = members[-1].pk
@@ -108,7 +106,7 @@ def notify(policy_id: int, *, batch_size: int = BATCH_SIZE) -> int:
             ),
         }
         messages = [
-            emails.build("policy_change", member.email, {**context, "member": member})
+            emails.build("policy_change", member.email, {**context, **member_facts(member)})
             for member in members
         ]
         with mail.get_connection() as connection:

@@ -14,7 +14,7 @@ from ..models import (
     RequestEvent,
     RetentionWarning,
 )
-from ..registry import Declaration, Erasure, LegalBasis, Retention, register
+from ..registry import Declaration, Erasure, LegalBasis, Retention, member_facts, register
 
 
 def _data_requests(person):
@@ -59,7 +59,7 @@ def _identifiers(person) -> list[str]:
     into forms (a visitor is known by no other)."""
     found = [*person.addresses]
     if person.user is not None:
-        found += [person.user.username, person.user.display_name]
+        found += [person.user.get_username(), member_facts(person.user)["name"]]
     found += person.rows(Lead.objects.all(), email_field="email").values_list("name", flat=True)
     found += person.rows(Feedback.objects.all(), email_field="email").values_list("name", flat=True)
     return sorted({value for value in found if value}, key=len, reverse=True)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import cookies
+from .. import cookies, registry
 from ..models import Resource, Sponsor
 from . import services
 from .forms import ResourceForm
@@ -24,14 +24,8 @@ def resource_list(request):
 
 def _initial(request) -> dict:
     """The member's profile (P23), or what a visitor let us remember (P22)."""
-    user = request.user
-    if user.is_authenticated:
-        return {
-            "name": user.display_name,
-            "company": user.company,
-            "job_title": user.job_title,
-            "email": user.email,
-        }
+    if request.user.is_authenticated:
+        return registry.member_facts(request.user)
     return cookies.remembered_contact(request)
 
 
