@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 
 from privacy.registry import (
+    EVERY_OTHER,
     Declaration,
     Erasure,
     LegalBasis,
@@ -55,6 +56,7 @@ register(
         key="account",
         name="Your account",
         model=User,
+        erase_after=[EVERY_OTHER],  # the other erasers find the member through the account
         fields=[
             "username",
             "email",
@@ -103,6 +105,7 @@ register(
         key="profile",
         name="Your public profile",
         model=User,
+        erase_after=[EVERY_OTHER],  # the other erasers find the member through the account
         fields=PROFILE_FIELDS,
         description="The optional display name, job title, company, location and bio you add.",
         purpose="Showing other members who you are, as far as you choose.",
@@ -287,6 +290,7 @@ register(
         key="forum-posts",
         name="Your forum posts",
         model=Post,
+        erase_after=["post-ip-addresses", "post-edits"],  # they find the posts by author
         fields=["author", "source", "html"],
         description="Everything you wrote in the forums, with when you wrote it.",
         purpose="Taking part in the community: your posts are what you share with members.",
@@ -326,6 +330,7 @@ register(
         key="forum-topics",
         name="Topics you started",
         model=Topic,
+        erase_after=["forum-posts"],  # a topic left without posts goes
         fields=["author", "title", "slug"],
         description="The titles of the topics you started.",
         purpose="Taking part in the community.",
@@ -368,6 +373,7 @@ register(
         key="reply-notifications",
         name="Reply notification setting",
         model=User,
+        erase_after=[EVERY_OTHER],  # the other erasers find the member through the account
         fields=["notify_replies"],
         description="Whether we email you when someone replies in a topic you posted in.",
         purpose="Service email you can switch off at any time (P11).",

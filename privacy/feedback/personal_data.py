@@ -21,6 +21,7 @@ register(
         key="feedback",
         name="Feedback and support requests",
         model=Feedback,
+        erase_after=["data-requests"],  # requests redact the names given here
         fields=["user", "name", "email", "message", "staff_notes", "published_text"],
         description=(
             "Messages you sent through the feedback page, staff notes on them, and the edited, "

@@ -37,6 +37,7 @@ register(
         key="sponsor-leads",
         name="Sign-ups for sponsored resources",
         model=Lead,
+        erase_after=["data-requests"],  # requests redact the names given here
         fields=[
             "user",
             "name",
