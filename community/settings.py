@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cookie_consent",
     "csp",
     "django_celery_beat",
+    "health_check",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,14 @@ AUTH_USER_MODEL = "forums.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Argon2 for new passwords; a password stored with an older hasher is re-hashed with Argon2 when
+# its member next signs in (Django does it on a successful check).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -388,12 +397,34 @@ RETENTION_SPONSOR_CONTACT_DAYS = env.int("RETENTION_SPONSOR_CONTACT_DAYS", defau
 SPONSORED_RESOURCE_LINK_HOURS = env.int("SPONSORED_RESOURCE_LINK_HOURS", default=24)
 SPONSORED_RESOURCE_MAX_UPLOAD_MB = env.int("SPONSORED_RESOURCE_MAX_UPLOAD_MB", default=200)
 
+# One JSON object per line in production (for a log collector), plain lines in development;
+# either way without email or IP addresses (community/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_personal_data": {"()": "community.logs.RedactPersonalData"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["no_personal_data"],
+            **({} if DEBUG else {"formatter": "json"}),
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Error reports to Sentry, only if a DSN is given, and without personal data (community/errors.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from community.errors import start_reporting
+
+    start_reporting(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))
 
 # Referring sites the visit statistics name (subdomains included); every other one is counted
 # as "other", so made-up Referer headers cannot add counters without bound (privacy/stats.py).

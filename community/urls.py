@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from . import health
+
 # The admin signs in through allauth, so staff pass the same second-factor check as everyone (P7).
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = admin.site.site_title = "Community administration"
@@ -14,4 +16,6 @@ urlpatterns = [
     path("resources/", include("privacy.sponsors.urls")),
     path("feedback/", include("privacy.feedback.urls")),
     path("admin/", admin.site.urls),
+    path("health/", health.essential, name="health"),
+    path("health/services/", health.services, name="health_services"),
 ]
