@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,5 +19,8 @@ urlpatterns = [
     path("p/<int:pk>/moderate/", views.post_moderate, name="post_moderate"),
     path("u/<str:username>/", views.profile, name="profile"),
     path("search/", views.search_view, name="search"),
+    path("feeds/latest/", feeds.TopicsFeed(), name="feed_latest"),
+    path("c/<slug:slug>/feed/", feeds.CategoryFeed(), name="feed_category"),
+    path("t/<int:pk>/<slug:slug>/feed/", feeds.TopicFeed(), name="feed_topic"),
     path("notifications/off/<str:token>/", views.notifications_off, name="notifications_off"),
 ]

@@ -136,6 +136,8 @@ def world(fast_passwords, mailoutbox, eager_tasks, django_capture_on_commit_call
 # How to reverse each URL pattern that takes arguments.
 ARGUMENTS = {
     "category": lambda w: {"slug": w.category.slug},
+    "feed_category": lambda w: {"slug": w.category.slug},
+    "feed_topic": lambda w: {"pk": w.topic.pk, "slug": w.topic.slug},
     "new_topic": lambda w: {"slug": w.category.slug},
     "topic": lambda w: {"pk": w.topic.pk, "slug": w.topic.slug},
     "topic_moderate": lambda w: {"pk": w.topic.pk, "slug": w.topic.slug},

@@ -84,10 +84,13 @@ def hidden_from(user, html: str) -> list[str]:
 
 
 def forum_urls() -> list[str]:
+    """Every forum page, and every feed (what a feed reader gets, shared by its address)."""
     return (
-        ["/", "/search/?q=words"]
+        ["/", "/search/?q=words", "/feeds/latest/"]
         + [c.get_absolute_url() for c in Category.objects.all()]
+        + [f"{c.get_absolute_url()}feed/" for c in Category.objects.all()]
         + [t.get_absolute_url() for t in Topic.objects.all()]
+        + [f"{t.get_absolute_url()}feed/" for t in Topic.objects.all()]
         + [f"/u/{u.username}/" for u in User.objects.all()]
     )
 
