@@ -245,7 +245,10 @@ RATE_LIMITS_FAIL_CLOSED = [
 # 0: the client's address is the connection's. Behind N proxies that each add to
 # X-Forwarded-For, N; more than there are would let a client choose its own address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True  # "Sign in with a passkey" on the login page
+# Browsers allow WebAuthn on http://localhost only; a development server elsewhere needs this.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME
 
 # Email: every message goes to var/mail/ unless EMAIL_URL (smtp://user:pass@host:587) is set.

@@ -27,8 +27,8 @@ class StaffSecondFactorMiddleware:
         ):
             messages.warning(
                 request,
-                "Staff accounts need two-factor authentication. Set up an authenticator app "
-                "to continue to the admin.",
+                "Staff accounts need two-factor authentication. Set up an authenticator app, "
+                "a security key or a passkey to continue to the admin.",
             )
-            return redirect("mfa_activate_totp")
+            return redirect("mfa_index")
         return self.get_response(request)

@@ -21,7 +21,7 @@ POSTS_PER_PAGE = 20
 TOPICS_PER_PAGE = 25
 POST_MAX_LENGTH = 20000
 # The authenticators that count as a staff member's second factor (P7).
-SECOND_FACTORS = [Authenticator.Type.TOTP]
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
 class UsernameValidator(RegexValidator):

@@ -150,7 +150,10 @@ register(
         name="Two-factor authentication",
         model=Authenticator,
         fields=["user", "data", "created_at", "last_used_at"],
-        description="Your authenticator app's secret and recovery codes, if you set them up.",
+        description=(
+            "Your authenticator app's secret, your passkeys' and security keys' public keys "
+            "and names, and your recovery codes, if you set them up."
+        ),
         purpose="Protecting your account with a second factor.",
         legal_basis=LegalBasis.CONTRACT,
         recipients="Nobody outside the site.",

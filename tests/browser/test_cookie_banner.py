@@ -8,52 +8,17 @@ as a real service would, so withdrawal can be seen removing it.
 
 import copy
 import importlib
-from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings as django_settings
 
 from privacy.models import CookieConsentReceipt
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ANALYTICS_URL = "https://analytics.example.test/script.js"
 SOCIAL_URL = "https://social.example.test/buttons.js"
 ANALYTICS_COOKIE = "_example_analytics"
-SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
 NECESSARY = {"sessionid", "csrftoken", "cookie_consent", "messages"}
 THIRD_PARTY_SCRIPTS = 'script[data-cookie-group="analytics"], script[data-cookie-group="social"]'
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread, so Django would refuse the tests'
-    # own (synchronous) database calls. Only while these tests run: a subprocess started by
-    # another test (`manage.py check --deploy`) must not inherit the switch.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -246,12 +211,13 @@ def test_the_banner_works_without_javascript(browser, site):
     "name, viewport",
     [("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 390, "height": 844})],
 )
-def test_screenshot_of_the_banner_and_it_covers_no_content(browser, site, name, viewport):
+def test_screenshot_of_the_banner_and_it_covers_no_content(
+    browser, site, name, viewport, screenshots
+):
     page = new_page(browser, site, viewport=viewport, is_mobile=name == "phone")
     page.goto(site + "/")
     page.wait_for_load_state("networkidle")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"cookie-banner-{name}.png", full_page=True)
+    page.screenshot(path=screenshots / f"cookie-banner-{name}.png", full_page=True)
     position = page.eval_on_selector("#cookie-banner", "e => getComputedStyle(e).position")
     assert position in ("static", "relative")
     bar = page.locator("#cookie-banner").bounding_box()

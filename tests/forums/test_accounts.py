@@ -194,7 +194,7 @@ def test_staff_without_a_second_factor_is_kept_out_of_admin(client):
     client.force_login(staff)
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response["Location"] == reverse("mfa_index")
 
 
 def test_staff_with_a_second_factor_reaches_admin(client):
