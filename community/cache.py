@@ -1,9 +1,9 @@
 """Cache backends that take per-request overhead off every page, and keep the site up without Redis.
 
-`RedisCache`: Django's Redis backend builds a new `redis.Redis` client object (with its table
-of response callbacks) for every cache call; this one builds one per connection pool and
-reuses it (a client is thread-safe: connections come from the pool). When Redis cannot be
-reached, an outage costs speed, not pages: reads miss, writes are dropped, `add` succeeds and
+`RedisCache`: django-redis's backend (it keeps one client per server, where Django's own builds
+a client object for every cache call, and lends its connection pool to the visit counters
+through `django_redis.get_redis_connection`). When Redis cannot be reached, an outage costs
+speed, not pages: reads miss, writes are dropped, `add` succeeds and
 `incr` counts from zero, so a counter or a lock that needs the cache lets the request through.
 The exception is the rate limits of the sensitive forms (`settings.RATE_LIMITS_FAIL_CLOSED`),
 which raise `RateLimitUnavailable` so that `community.middleware` refuses the request instead.
@@ -22,9 +22,9 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
 from django.core.signals import request_finished, request_started
+from django_redis.cache import RedisCache as DjangoRedisCache
+from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -34,18 +34,6 @@ from .outages import log_outage
 # (allauth.core.internal.ratelimit.get_cache_key), and its lock under the same key + ":lock".
 RATE_LIMIT_KEY = re.compile(r"allauth:rl:[^:]+:([^:]+):")
 RETRY_AFTER = 5  # seconds
-
-
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        if (client := self._clients.get(id(pool))) is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
 
 
 class RateLimitUnavailable(Exception):
@@ -64,10 +52,6 @@ class RedisCache(DjangoRedisCache):
     _down_until = 0.0  # time.monotonic() before which Redis is not tried again
     _error = None  # why it was given up
 
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
-
     def _or_without_redis(self, keys, fallback, method, *args):
         """`method(*args)`, or `fallback` (what an empty cache would answer) while Redis is down.
 
@@ -77,7 +61,8 @@ class RedisCache(DjangoRedisCache):
         if time.monotonic() >= self._down_until:
             try:
                 return method(*args)
-            except (RedisConnectionError, RedisTimeoutError) as error:
+            # django-redis re-raises what redis-py raised (ConnectionInterrupted's cause).
+            except (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError) as error:
                 self._down_until, self._error = time.monotonic() + RETRY_AFTER, error
         if _fails_closed(keys):
             log_outage("rate-limit", "Sensitive forms refused: no cache for rate limits.")

@@ -121,11 +121,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ccc")
 if REDIS_URL:
     _redis_cache = {
-        # Django's, reusing its client object; the site runs on without it (community/cache.py).
+        # django-redis's; the site runs on without Redis (community/cache.py).
         "BACKEND": "community.cache.RedisCache",
         "LOCATION": REDIS_URL,
         # An unreachable Redis costs a second at most, not a hung page.
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
     CACHES = {
         "default": {**_redis_cache, "KEY_PREFIX": CACHE_KEY_PREFIX},
