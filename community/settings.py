@@ -58,7 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "privacy.stats.VisitCountMiddleware",
+    "privacy.stats.middleware.VisitCountMiddleware",
     "privacy.cookies.ConsentCookieMiddleware",
     "cookie_consent.middleware.CleanCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,7 +115,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is the cache and the Celery broker when REDIS_URL is set. "stats" holds the visit
-# counters (privacy/stats.py) apart from "default", so a flood of them cannot evict rate limits.
+# counters (privacy/stats/) apart from "default", so a flood of them cannot evict rate limits.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ccc")
 if REDIS_URL:
@@ -140,7 +140,7 @@ else:
         alias: {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache" / alias,
-            # "stats" needs room for a few days of visit counters (privacy/stats.py).
+            # "stats" needs room for a few days of visit counters (privacy/stats/).
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
         for alias in ("default", "stats")
@@ -396,7 +396,8 @@ LOGGING = {
 }
 
 # Referring sites the visit statistics name (subdomains included); every other one is counted
-# as "other", so made-up Referer headers cannot add counters without bound (privacy/stats.py).
+# as "other", so made-up Referer headers cannot add counters without bound
+# (privacy/stats/middleware.py).
 STATS_REFERRER_HOSTS = env.list(
     "STATS_REFERRER_HOSTS",
     default=[

@@ -2,7 +2,8 @@ import logging
 
 from celery import shared_task
 
-from . import newsletter, policy_changes, requests, retention, stats
+from . import newsletter, policy_changes, requests, retention
+from .stats.tasks import flush_visit_counts  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +33,6 @@ def send_newsletter_confirmation(email: str, text_id: int) -> None:
 @shared_task(name="privacy.send_request_confirmation")
 def send_request_confirmation(request_id: int) -> None:
     requests.send_confirmation(request_id)
-
-
-@shared_task(name="privacy.flush_visit_counts")
-def flush_visit_counts() -> int:
-    """Move the visit counters from the cache to the database (P5); safe to run at any time."""
-    return stats.flush_visit_counts()
 
 
 @shared_task(name="privacy.notify_policy_change")

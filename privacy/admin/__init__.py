@@ -2,4 +2,5 @@
 
 from ..feedback import admin as feedback  # noqa: F401
 from ..sponsors import admin as sponsors  # noqa: F401
+from ..stats import admin as stats  # noqa: F401
 from . import consent, cookies, jobs, newsletter, requests  # noqa: F401

@@ -15,6 +15,7 @@ from ..sponsors.models import (  # noqa: F401
     Sponsor,
     SponsorQuestion,
 )
+from ..stats.models import DailyVisitCount  # noqa: F401
 from .consent import (  # noqa: F401
     Consent,
     ConsentQuerySet,
@@ -23,7 +24,6 @@ from .consent import (  # noqa: F401
 from .cookies import (  # noqa: F401
     CookieConsentReceipt,
     CookieLifetime,
-    DailyVisitCount,
 )
 from .jobs import (  # noqa: F401
     JobLock,
