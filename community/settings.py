@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "privacy.stats.middleware.VisitCountMiddleware",
-    "privacy.cookies.ConsentCookieMiddleware",
+    "privacy.cookies.middleware.ConsentCookieMiddleware",
     "cookie_consent.middleware.CleanCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site",
-                "privacy.cookies.banner_context",
+                "privacy.cookies.context_processors.banner_context",
             ],
         },
     },
@@ -306,7 +306,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Cookie consent (django-cookie-consent with privacy/cookies.py, P19-P22): opt-in, so nothing
+# Cookie consent (django-cookie-consent with privacy/cookies/, P19-P22): opt-in, so nothing
 # optional is set before a choice. Its LogItem names nobody: CookieConsentReceipt is the proof.
 COOKIE_CONSENT_NAME = "cookie_consent"
 COOKIE_CONSENT_MAX_AGE = 60 * 60 * 24 * 365

@@ -1,6 +1,10 @@
 """The privacy app's models, one module per kind of record; imported here for Django and
 for `from privacy.models import ...`."""
 
+from ..cookies.models import (  # noqa: F401
+    CookieConsentReceipt,
+    CookieLifetime,
+)
 from ..feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
@@ -20,10 +24,6 @@ from .consent import (  # noqa: F401
     Consent,
     ConsentQuerySet,
     ConsentText,
-)
-from .cookies import (  # noqa: F401
-    CookieConsentReceipt,
-    CookieLifetime,
 )
 from .jobs import (  # noqa: F401
     JobLock,

@@ -4,11 +4,8 @@ from cookie_consent import admin as cookie_consent_admin
 from cookie_consent.models import Cookie
 from django.contrib import admin
 
-from ..models import (
-    CookieConsentReceipt,
-    CookieLifetime,
-)
-from .read_only import WrittenBySite
+from ..admin.read_only import WrittenBySite
+from .models import CookieConsentReceipt, CookieLifetime
 
 
 @admin.register(CookieConsentReceipt)

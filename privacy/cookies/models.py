@@ -1,10 +1,21 @@
 """Cookie consent receipts and cookie lifetimes (P19-P22)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from .consent import ConsentText
+
+class CookieConsentReceiptQuerySet(models.QuerySet):
+    def out_of_force_before(self, cutoff):
+        """Receipts kept long enough: replaced by a newer choice, or whose consent cookie ran
+        out, before `cutoff` (the retention period is counted from then)."""
+        cookie_age = timedelta(seconds=settings.COOKIE_CONSENT_MAX_AGE)
+        return self.filter(
+            Q(replaced_at__lt=cutoff) | Q(replaced_at__isnull=True, created__lt=cutoff - cookie_age)
+        )
 
 
 class CookieConsentReceipt(models.Model):
@@ -25,9 +36,13 @@ class CookieConsentReceipt(models.Model):
     )
     accepted = models.JSONField(default=dict, help_text="Cookie group name: version accepted.")
     declined = models.JSONField(default=dict, help_text="Cookie group name: version declined.")
-    banner_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+    banner_text = models.ForeignKey(
+        "privacy.ConsentText", on_delete=models.PROTECT, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
     replaced_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = CookieConsentReceiptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
