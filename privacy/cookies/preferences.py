@@ -76,3 +76,15 @@ def remember_contact(request, response, *, name: str = "", email: str = "") -> N
     typed = {"name": name[:150], "email": email[:254]}
     contact = remembered_contact(request) | {key: value for key, value in typed.items() if value}
     _write(response, REMEMBERED_CONTACT_COOKIE, contact)
+
+
+def remember_visitor_contact(request, response, cleaned_data: dict) -> None:
+    """After a visitor's valid form, remember the name and email address typed into it, if they
+    allow it. A member's details come from their account, so nothing is remembered for them."""
+    if not request.user.is_authenticated:
+        remember_contact(
+            request,
+            response,
+            name=cleaned_data.get("name", ""),
+            email=cleaned_data.get("email", ""),
+        )

@@ -21,13 +21,7 @@ def send(request):
             publication.receive(user=user, **form.cleaned_data)
             messages.success(request, "Thank you: your message has reached the team.")
             response = redirect("feedback:send")
-            if user is None:
-                preferences.remember_contact(
-                    request,
-                    response,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                )
+            preferences.remember_visitor_contact(request, response, form.cleaned_data)
             return response
     else:
         form = FeedbackForm(

@@ -48,13 +48,7 @@ def resource_detail(request, slug: str):
             )
             token = services.access_token(resource)
             response = redirect("resources:access", slug=resource.slug, token=token)
-            if user is None:
-                preferences.remember_contact(
-                    request,
-                    response,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                )
+            preferences.remember_visitor_contact(request, response, form.cleaned_data)
             return response
     else:
         form = ResourceForm(initial=_initial(request), resource=resource)
