@@ -1,23 +1,8 @@
-import logging
-
 from celery import shared_task
 
-from . import newsletter, policy_changes, requests, retention
+from . import newsletter, policy_changes, requests
+from .retention.tasks import enforce_retention  # noqa: F401
 from .stats.tasks import flush_visit_counts  # noqa: F401
-
-logger = logging.getLogger(__name__)
-
-
-@shared_task(name="privacy.enforce_retention")
-def enforce_retention() -> dict[str, int]:
-    """Delete or clear every kind of personal data past its retention period (P17), expired
-    sessions included; run daily by beat. A run already in progress makes this one a no-op."""
-    try:
-        runs = retention.enforce()
-    except retention.AlreadyRunning:
-        logger.info("Retention skipped: another run is in progress.")
-        return {}
-    return {run.rule: run.changed for run in runs}
 
 
 @shared_task(name="privacy.send_newsletter")

@@ -9,6 +9,11 @@ from ..feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
 )
+from ..retention.models import (  # noqa: F401
+    JobLock,
+    RetentionRun,
+    RetentionWarning,
+)
 from ..sponsors.models import (  # noqa: F401
     DisclosedLead,
     Disclosure,
@@ -24,11 +29,6 @@ from .consent import (  # noqa: F401
     Consent,
     ConsentQuerySet,
     ConsentText,
-)
-from .jobs import (  # noqa: F401
-    JobLock,
-    RetentionRun,
-    RetentionWarning,
 )
 from .newsletter import (  # noqa: F401
     Newsletter,
