@@ -96,7 +96,7 @@ changed:
   applies the rule only to those warned at least ``RETENTION_INACTIVE_WARNING_DAYS`` days
   before who have not signed in since.
 
-The retention job (``privacy.enforce_retention``, logic in ``privacy/retention/``) runs
+The retention job (``privacy.tasks.enforce_retention``, logic in ``privacy/retention.py``) runs
 every rule, batching by primary key: ``rule.apply(expired.filter(pk__in=batch))`` with at most
 10,000 keys per transaction. So ``expired`` must return a plain queryset of the model's rows
 (filterable and ordered by ``pk``), and the columns it filters on need a database index.
