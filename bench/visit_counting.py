@@ -25,7 +25,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from privacy import stats  # noqa: E402
+from privacy.stats import counting, flush  # noqa: E402
 
 DAY = date(2999, 1, 1)
 VIEWS = 20_000
@@ -48,14 +48,14 @@ def main():
     print(f"cache: {backend}, {VIEWS} page views over {PATHS} pages, 5 counters each")
     start = time.perf_counter()
     for pairs in views():
-        stats.count(pairs, day=DAY)
+        counting.count(pairs, day=DAY)
     elapsed = time.perf_counter() - start
     print(f"counting: {elapsed / VIEWS * 1e6:.0f} µs per page view ({VIEWS / elapsed:.0f} views/s)")
 
-    with mock.patch.object(stats.timezone, "localdate", return_value=DAY):
+    with mock.patch.object(flush.timezone, "localdate", return_value=DAY):
         start = time.perf_counter()
         with transaction.atomic():
-            moved = stats.flush_visit_counts()
+            moved = flush.flush_visit_counts()
             transaction.set_rollback(True)
         elapsed = time.perf_counter() - start
         print(f"flush: {moved} views into {PATHS + 29} daily rows in {elapsed:.2f} s")

@@ -59,8 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "privacy.stats.VisitCountMiddleware",
-    "privacy.cookies.ConsentCookieMiddleware",
+    "privacy.stats.middleware.VisitCountMiddleware",
+    "privacy.cookies.middleware.ConsentCookieMiddleware",
     "cookie_consent.middleware.CleanCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site",
-                "privacy.cookies.banner_context",
+                "privacy.cookies.context_processors.banner_context",
             ],
         },
     },
@@ -116,7 +116,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is the cache and the Celery broker when REDIS_URL is set. "stats" holds the visit
-# counters (privacy/stats.py) apart from "default", so a flood of them cannot evict rate limits.
+# counters (privacy/stats/) apart from "default", so a flood of them cannot evict rate limits.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ccc")
 if REDIS_URL:
@@ -141,7 +141,7 @@ else:
         alias: {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache" / alias,
-            # "stats" needs room for a few days of visit counters (privacy/stats.py).
+            # "stats" needs room for a few days of visit counters (privacy/stats/).
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
         for alias in ("default", "stats")
@@ -318,7 +318,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Cookie consent (django-cookie-consent with privacy/cookies.py, P19-P22): opt-in, so nothing
+# Cookie consent (django-cookie-consent with privacy/cookies/, P19-P22): opt-in, so nothing
 # optional is set before a choice. Its LogItem names nobody: CookieConsentReceipt is the proof.
 COOKIE_CONSENT_NAME = "cookie_consent"
 COOKIE_CONSENT_MAX_AGE = 60 * 60 * 24 * 365
@@ -430,7 +430,8 @@ if SENTRY_DSN:
     start_reporting(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))
 
 # Referring sites the visit statistics name (subdomains included); every other one is counted
-# as "other", so made-up Referer headers cannot add counters without bound (privacy/stats.py).
+# as "other", so made-up Referer headers cannot add counters without bound
+# (privacy/stats/middleware.py).
 STATS_REFERRER_HOSTS = env.list(
     "STATS_REFERRER_HOSTS",
     default=[

@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
-    path("privacy/cookies/settings/", include("privacy.cookie_urls")),
+    path("privacy/cookies/settings/", include("privacy.cookies.urls")),
     path("resources/", include("privacy.sponsors.urls")),
     path("feedback/", include("privacy.feedback.urls")),
     path("admin/", admin.site.urls),

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from privacy import cookies
+from privacy.cookies import preferences
 
 from . import moderation, notifications, pagecache, search
 from .adapters import client_ip
@@ -302,7 +302,7 @@ def search_view(request):
         {"form": form, "results": results, "max_results": search.MAX_RESULTS},
     )
     if results is not None:
-        cookies.remember_search(request, response, form.cleaned_data["q"])  # only with consent
+        preferences.remember_search(request, response, form.cleaned_data["q"])  # only with consent
     return response
 
 

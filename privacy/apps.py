@@ -12,7 +12,7 @@ class PrivacyConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from .cookies import banner_text_changed
+        from .cookies.wording import banner_text_changed
         from .models import ConsentText
 
         post_save.connect(banner_text_changed, sender=ConsentText)

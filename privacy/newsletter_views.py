@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from . import cookies, emails, newsletter
+from . import emails, newsletter
+from .cookies.preferences import remember_contact, remembered_contact
 from .forms import PreferencesForm, SubscribeForm
 
 
@@ -37,10 +38,10 @@ def subscribe(request):
                 return limited
             newsletter.request_subscription(email)
             response = render(request, "privacy/newsletter_check_inbox.html", {"email": email})
-            cookies.remember_contact(request, response, email=email)  # only with consent (P22)
+            remember_contact(request, response, email=email)  # only with consent (P22)
             return response
     else:
-        form = SubscribeForm(initial=cookies.remembered_contact(request))
+        form = SubscribeForm(initial=remembered_contact(request))
     return render(request, "privacy/newsletter_subscribe.html", {"form": form})
 
 

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import cookies, emails, requests
+from . import emails, requests
+from .cookies.preferences import remember_contact, remembered_contact
 from .models import DataExport, DataRequest
 from .request_forms import ErasureForm, MemberRequestForm, VisitorRequestForm
 
@@ -126,10 +127,10 @@ def new_request(request):
                 return limited
             requests.create(**form.cleaned_data)
             response = render(request, "privacy/request_check_inbox.html", {"email": email})
-            cookies.remember_contact(request, response, email=email)  # only with consent (P22)
+            remember_contact(request, response, email=email)  # only with consent (P22)
             return response
     else:
-        form = VisitorRequestForm(initial=cookies.remembered_contact(request))
+        form = VisitorRequestForm(initial=remembered_contact(request))
     status = 400 if form.errors else 200
     return render(request, "privacy/request_new.html", {"form": form}, status=status)
 

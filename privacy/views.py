@@ -1,14 +1,9 @@
-from cookie_consent.forms import ProcessCookiesForm
-from cookie_consent.views import is_ajax_like
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
 
-from community.redirects import redirect_to_next
-
-from . import cookies, registry
+from . import registry
+from .cookies.choices import declared_groups
 from .models import PolicyVersion
 
 
@@ -21,7 +16,7 @@ def policy(request, kind: str):
     if kind == PolicyVersion.PRIVACY:
         context["declarations"] = registry.declarations()
     if kind == PolicyVersion.COOKIES:
-        context["cookie_groups"] = cookies.declared_groups()
+        context["cookie_groups"] = declared_groups()
     return render(request, "privacy/policy.html", context)
 
 
@@ -29,60 +24,3 @@ def policy(request, kind: str):
 def register(request):
     """The register of processing (P27), generated from the code's own declarations."""
     return render(request, "privacy/register.html", {"declarations": registry.declarations()})
-
-
-def _cookie_choice_redirect(request):
-    """Back to the page the choice was made on, or to the cookie settings. A bad `next` is not
-    the choice's fault, so it is not part of the forms: the choice is saved all the same."""
-    return redirect_to_next(
-        request, request.POST.get("next"), fallback="cookie_consent_cookie_group_list"
-    )
-
-
-def cookie_settings(request):
-    """Choose, change or withdraw cookie consent (P19, P21); shows the consent receipt."""
-    status = 200
-    if request.method == "POST":
-        form = cookies.CookieChoiceForm(request.POST)
-        if form.is_valid():
-            response = _cookie_choice_redirect(request)
-            cookies.record_choice(request, response, **form.chosen_groups())
-            messages.success(request, "Your cookie choices are saved.")
-            return response
-        status = 400
-    else:
-        form = cookies.CookieChoiceForm(initial={"accepted": cookies.accepted_groups(request)})
-    context = {
-        "form": form,
-        "checked": form.data.getlist("accepted") if form.is_bound else form.initial["accepted"],
-        "groups": cookies.declared_groups(),
-        "receipt": cookies.current_receipt(request),
-        "cookie_banner": None,  # this page is the banner's full version
-    }
-    return render(request, "privacy/cookie_settings.html", context, status=status)
-
-
-@require_POST
-def cookie_accept(request):
-    """Accept cookie groups: django-cookie-consent's URL, used by its banner script."""
-    return _process_cookie_groups(request, "accept")
-
-
-@require_POST
-def cookie_decline(request):
-    """Decline cookie groups: django-cookie-consent's URL, used by its banner script."""
-    return _process_cookie_groups(request, "decline")
-
-
-def _process_cookie_groups(request, action: str):
-    form = ProcessCookiesForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest("Unknown cookie group.")
-    if is_ajax_like(request):
-        response = HttpResponse(status=204)
-    else:
-        response = _cookie_choice_redirect(request)
-        messages.success(request, "Your cookie choices are saved.")
-    if groups := form.get_cookie_groups():
-        cookies.record_choice(request, response, **{action: groups})
-    return response

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from forums.notifications import switch_off_token
 from privacy import newsletter
-from privacy.cookies import CREDENTIAL_URL_ARGUMENTS
+from privacy.cookies.context_processors import CREDENTIAL_URL_ARGUMENTS
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from .. import cookies
+from ..cookies import preferences
 from . import publication
 from .forms import FeedbackForm
 from .models import Feedback
@@ -21,16 +21,12 @@ def send(request):
             publication.receive(user=user, **form.cleaned_data)
             messages.success(request, "Thank you: your message has reached the team.")
             response = redirect("feedback:send")
-            if user is None:
-                cookies.remember_contact(
-                    request,
-                    response,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                )
+            preferences.remember_visitor_contact(request, response, form.cleaned_data)
             return response
     else:
-        form = FeedbackForm(user=user, initial={} if user else cookies.remembered_contact(request))
+        form = FeedbackForm(
+            user=user, initial={} if user else preferences.remembered_contact(request)
+        )
     status = 400 if form.is_bound else 200
     return render(request, "privacy/feedback_form.html", {"form": form}, status=status)
 

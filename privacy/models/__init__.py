@@ -1,9 +1,18 @@
 """The privacy app's models, one module per kind of record; imported here for Django and
 for `from privacy.models import ...`."""
 
+from ..cookies.models import (  # noqa: F401
+    CookieConsentReceipt,
+    CookieLifetime,
+)
 from ..feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
+)
+from ..retention.models import (  # noqa: F401
+    JobLock,
+    RetentionRun,
+    RetentionWarning,
 )
 from ..sponsors.models import (  # noqa: F401
     DisclosedLead,
@@ -15,20 +24,11 @@ from ..sponsors.models import (  # noqa: F401
     Sponsor,
     SponsorQuestion,
 )
+from ..stats.models import DailyVisitCount  # noqa: F401
 from .consent import (  # noqa: F401
     Consent,
     ConsentQuerySet,
     ConsentText,
-)
-from .cookies import (  # noqa: F401
-    CookieConsentReceipt,
-    CookieLifetime,
-    DailyVisitCount,
-)
-from .jobs import (  # noqa: F401
-    JobLock,
-    RetentionRun,
-    RetentionWarning,
 )
 from .newsletter import (  # noqa: F401
     Newsletter,

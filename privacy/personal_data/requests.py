@@ -228,6 +228,6 @@ register(
         export=lambda person: person.rows(RetentionWarning.objects.all()).values("rule", "sent"),
         erasure=Erasure.delete(lambda person: person.rows(RetentionWarning.objects.all())),
         # It lives as long as the account: signing in again makes it moot (see
-        # privacy/retention.py), and a new warning replaces it.
+        # privacy/retention/inactivity.py), and a new warning replaces it.
     )
 )

@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 
-from .. import consent, cookies, registry
+from .. import consent, registry
 from ..models import (
     Consent,
     CookieConsentReceipt,
@@ -249,7 +249,7 @@ register(
                 key="cookie-consent-receipts",
                 setting="RETENTION_COOKIE_RECEIPT_DAYS",
                 action=Retention.DELETE,
-                expired=cookies.receipts_out_of_force_before,
+                expired=CookieConsentReceipt.objects.out_of_force_before,
                 description=(
                     "Receipts, counted from when a newer choice replaced them or their consent "
                     "cookie ran out."

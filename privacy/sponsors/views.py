@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import cookies, registry
+from .. import registry
+from ..cookies import preferences
 from ..models import Resource, Sponsor
 from . import services
 from .forms import ResourceForm
@@ -26,7 +27,7 @@ def _initial(request) -> dict:
     """The member's profile (P23), or what a visitor let us remember (P22)."""
     if request.user.is_authenticated:
         return registry.member_facts(request.user)
-    return cookies.remembered_contact(request)
+    return preferences.remembered_contact(request)
 
 
 def resource_detail(request, slug: str):
@@ -47,13 +48,7 @@ def resource_detail(request, slug: str):
             )
             token = services.access_token(resource)
             response = redirect("resources:access", slug=resource.slug, token=token)
-            if user is None:
-                cookies.remember_contact(
-                    request,
-                    response,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                )
+            preferences.remember_visitor_contact(request, response, form.cleaned_data)
             return response
     else:
         form = ResourceForm(initial=_initial(request), resource=resource)

@@ -5,7 +5,7 @@ import pytest
 from cookie_consent.models import CookieGroup
 from django.core.cache import cache, caches
 
-from privacy import cookies
+from privacy.cookies import wording
 from privacy.models import ConsentText
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +37,14 @@ def test_a_page_reads_the_cookie_groups_and_the_banner_wording_once(client, monk
     html = client.get("/privacy/terms/").content.decode()
     assert 'id="cookie-banner"' in html
     assert reads.count("cookie_consent_cache") == 1
-    assert reads.count(cookies.BANNER_TEXT_CACHE_KEY) == 1
+    assert reads.count(wording.BANNER_TEXT_CACHE_KEY) == 1
 
 
 def test_a_new_banner_wording_shows_on_the_next_page(client):
     assert "Cookies, reworded." not in client.get("/").content.decode()
     ConsentText.objects.create(
-        key=cookies.BANNER_TEXT_KEY,
-        version=cookies.banner_text().version + 1,
+        key=wording.BANNER_TEXT_KEY,
+        version=wording.banner_text().version + 1,
         wording="Cookies, reworded.",
     )
     assert "Cookies, reworded." in client.get("/").content.decode()
@@ -57,7 +57,7 @@ def test_a_new_cookie_group_shows_on_the_next_page(client):
 
 
 def test_outside_a_request_every_read_goes_to_the_shared_cache():
-    first = cookies.banner_text()
-    cache.delete(cookies.BANNER_TEXT_CACHE_KEY)  # as a change in another process does
+    first = wording.banner_text()
+    cache.delete(wording.BANNER_TEXT_CACHE_KEY)  # as a change in another process does
     ConsentText.objects.filter(pk=first.pk).update(wording="Changed.")
-    assert cookies.banner_text().wording == "Changed."
+    assert wording.banner_text().wording == "Changed."

@@ -16,7 +16,8 @@ from django.test import Client
 
 from forums import markup, notifications
 from forums.models import ModerationAction, Post, Report, SignIn
-from privacy import consent, cookies, newsletter, registry, requests
+from privacy import consent, newsletter, registry, requests
+from privacy.cookies import wording
 from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import (
     Consent,
@@ -153,7 +154,7 @@ def member_everywhere():
     Client().force_login(member)  # a session
     issue = Newsletter.objects.create(subject="News", body="Hi")
     NewsletterDelivery.objects.create(newsletter=issue, user=member, email=member.email)
-    receipt = {"consent_id": uuid.uuid4(), "banner_text": cookies.banner_text()}
+    receipt = {"consent_id": uuid.uuid4(), "banner_text": wording.banner_text()}
     member.cookie_consent_receipts.create(accepted={"analytics": "1"}, **receipt)
     resource = ResourceFactory()
     lead = sign_up_for_a_resource(

@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from privacy import registry, requests, retention
+from privacy import registry, requests
 from privacy.models import DataExport, DataRequest
+from privacy.retention import job
 from tests.factories import PostFactory, TopicFactory, UserFactory
 
 Kind, Status = DataRequest.Kind, DataRequest.Status
@@ -131,7 +132,7 @@ def test_the_retention_job_runs_the_export_rule(django_capture_on_commit_callbac
     DataExport.objects.filter(pk=export.pk).update(created=timezone.now() - timedelta(hours=73))
     name = DataExport.objects.get().file.name
     with django_capture_on_commit_callbacks(execute=True):
-        retention.enforce()
+        job.enforce()
     assert not DataExport.objects.exists() and not export_storage.exists(name)
 
 

@@ -11,8 +11,9 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
 
-from privacy import registry, retention
+from privacy import registry
 from privacy.models import Consent, DisclosedLead, Disclosure, Lead
+from privacy.retention import job
 from privacy.sponsors import services as sponsors
 
 from ...factories import ResourceFactory, SponsorFactory, SponsorQuestionFactory, UserFactory
@@ -290,13 +291,11 @@ def test_a_visitors_sponsor_choice_goes_once_its_lead_and_disclosure_records_are
     download(staff_client, sponsor)
     assert grant.email == "sam@example.net"
     later = timezone.now() + timedelta(days=settings.RETENTION_LEAD_DAYS + 1)
-    retention.enforce(later)
+    job.enforce(later)
     assert not Lead.objects.exists()
     assert DisclosedLead.objects.get().consent == grant  # still proves the disclosure (P18)
     for night in (1, 2):  # the disclosure records go, then, on the next run, the choice
-        retention.enforce(
-            timezone.now() + timedelta(days=settings.RETENTION_DISCLOSURE_DAYS + night)
-        )
+        job.enforce(timezone.now() + timedelta(days=settings.RETENTION_DISCLOSURE_DAYS + night))
     assert not DisclosedLead.objects.exists()
     assert not Consent.objects.filter(email="sam@example.net").exists()
 

@@ -2,10 +2,8 @@
 
 from django.contrib import admin
 
-from ..models import (
-    RetentionRun,
-)
-from .read_only import WrittenBySite
+from ..admin.read_only import WrittenBySite
+from .models import RetentionRun
 
 
 class RetentionOutcomeFilter(admin.SimpleListFilter):

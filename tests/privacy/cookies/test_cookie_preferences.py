@@ -4,7 +4,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from privacy import cookies
+from privacy.cookies import preferences
 
 pytestmark = pytest.mark.django_db
 
@@ -67,38 +67,43 @@ def consenting_request(client, **cookie_values):
 
 def test_name_and_email_are_remembered_for_forms_with_consent(client):
     response = HttpResponse()
-    cookies.remember_contact(
+    preferences.remember_contact(
         consenting_request(client), response, name="Ada Byron", email="ada@example.org"
     )
     stored = response.cookies["remembered_contact"]
     assert stored["httponly"] and stored["max-age"] == 90 * 24 * 3600
     later = consenting_request(client, remembered_contact=stored.value)
-    assert cookies.remembered_contact(later) == {"name": "Ada Byron", "email": "ada@example.org"}
+    assert preferences.remembered_contact(later) == {
+        "name": "Ada Byron",
+        "email": "ada@example.org",
+    }
 
 
 def test_name_and_email_are_not_remembered_or_read_without_consent(client):
     request = RequestFactory().get("/")
     response = HttpResponse()
-    cookies.remember_contact(request, response, name="Ada", email="ada@example.org")
+    preferences.remember_contact(request, response, name="Ada", email="ada@example.org")
     assert "remembered_contact" not in response.cookies
     stored = HttpResponse()
-    cookies.remember_contact(consenting_request(client), stored, email="ada@example.org")
+    preferences.remember_contact(consenting_request(client), stored, email="ada@example.org")
     request.COOKIES = {"remembered_contact": stored.cookies["remembered_contact"].value}
-    assert cookies.remembered_contact(request) == {}
+    assert preferences.remembered_contact(request) == {}
 
 
 def test_a_form_asking_only_for_the_email_keeps_the_remembered_name(client):
     first = HttpResponse()
-    cookies.remember_contact(consenting_request(client), first, name="Ada", email="old@example.org")
+    preferences.remember_contact(
+        consenting_request(client), first, name="Ada", email="old@example.org"
+    )
     second = HttpResponse()
     request = consenting_request(
         client, remembered_contact=first.cookies["remembered_contact"].value
     )
-    cookies.remember_contact(request, second, email="new@example.org")
+    preferences.remember_contact(request, second, email="new@example.org")
     later = consenting_request(
         client, remembered_contact=second.cookies["remembered_contact"].value
     )
-    assert cookies.remembered_contact(later) == {"name": "Ada", "email": "new@example.org"}
+    assert preferences.remembered_contact(later) == {"name": "Ada", "email": "new@example.org"}
 
 
 def test_the_newsletter_form_is_prefilled_with_the_remembered_email(client):

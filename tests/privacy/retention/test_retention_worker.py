@@ -13,7 +13,7 @@ from forums.models import SignIn
 from privacy import registry
 from privacy.models import RetentionRun
 
-from ..factories import UserFactory
+from ...factories import UserFactory
 
 # The beat entry, made by the data migration (run again here: a transactional test that ran
 # earlier flushed the tables).

@@ -12,7 +12,7 @@ import pytest
 from cookie_consent.models import Cookie, CookieGroup
 from django.utils import timezone
 
-from privacy import cookies
+from privacy.cookies import wording
 from privacy.models import CookieConsentReceipt
 from tests.factories import TopicFactory
 
@@ -306,7 +306,7 @@ def test_receipt_retention_counts_from_replacement_or_the_cookie_running_out():
 
     rule = next(r for r in registry.retention_rules() if r.key == "cookie-consent-receipts")
     now = timezone.now()
-    text = cookies.banner_text()
+    text = wording.banner_text()
     old = timedelta(days=3 * 365)
 
     def receipt(**fields):

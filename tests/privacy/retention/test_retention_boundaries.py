@@ -23,7 +23,7 @@ from forums.models import (
     SignIn,
     User,
 )
-from privacy import consent, registry, requests, retention
+from privacy import consent, registry, requests
 from privacy.models import (
     Consent,
     ConsentText,
@@ -39,8 +39,9 @@ from privacy.models import (
     Sponsor,
 )
 from privacy.registry import Retention
+from privacy.retention import job
 
-from ..factories import (
+from ...factories import (
     FeedbackFactory,
     PostFactory,
     ResourceFactory,
@@ -300,7 +301,7 @@ def _snapshot(row):
 def test_nothing_is_touched_one_second_before_the_period_ends(rule, mailoutbox):
     row, expiry = _expiring_row(rule)
     before = _snapshot(row)
-    (run,) = retention.enforce(expiry - SECOND, only=rule.key)
+    (run,) = job.enforce(expiry - SECOND, only=rule.key)
     assert (run.matched, run.changed, run.warned, run.error) == (0, 0, 0, "")
     assert _snapshot(row) == before
     assert mailoutbox == []
@@ -310,7 +311,7 @@ def test_nothing_is_touched_one_second_before_the_period_ends(rule, mailoutbox):
 def test_the_rule_acts_one_second_after_the_period_ends(rule, mailoutbox):
     row, expiry = _expiring_row(rule)
     before = _snapshot(row)
-    (run,) = retention.enforce(expiry + SECOND, only=rule.key)
+    (run,) = job.enforce(expiry + SECOND, only=rule.key)
     assert run.error == ""
     if rule.action == Retention.ERASE_MEMBER:
         # First the warning; the erasure's own boundary is in test_retention.py.

@@ -1,6 +1,6 @@
 """The retention job (P17): every retention rule of the personal-data registry, enforced.
 
-``enforce()`` is what the daily Celery task ``privacy.tasks.enforce_retention`` and the
+``enforce()`` is what the daily Celery task ``privacy.enforce_retention`` and the
 ``enforce_retention`` management command run. For each rule (``registry.retention_rules()``, so
 a rule declared in any app's ``personal_data.py`` is picked up with no change here) it counts the
 rows whose period has ended at ``now`` and applies the rule's action in primary-key batches of
@@ -8,9 +8,7 @@ at most ``BATCH_SIZE`` rows, each batch its own transaction: no table stays lock
 memory stays flat, and a run killed half-way leaves whole batches done for the next run to
 continue. Running twice changes nothing the second time: the rules no longer match.
 
-Members are warned before an ``ERASE_MEMBER`` rule erases them: the first run that finds an
-inactive account emails the member (``RetentionWarning``); a run at least
-``RETENTION_INACTIVE_WARNING_DAYS`` later erases the account if they have not signed in since.
+Members are warned before an ``ERASE_MEMBER`` rule erases them (inactivity.py).
 
 Every rule's run is recorded (``RetentionRun``: figures, never the data). A rule that fails is
 recorded with its error and the other rules still run; staff are then emailed. A lease
@@ -23,17 +21,17 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from . import emails, registry
-from .models import JobLock, RetentionRun, RetentionWarning
-from .registry import Retention
+from .. import emails, registry
+from ..registry import Retention
+from . import inactivity
+from .models import JobLock, RetentionRun
 
 logger = logging.getLogger(__name__)
 
@@ -102,30 +100,7 @@ def enforce_rule(
     if not dry_run:
         run.save()
     try:
-        if rule.action == Retention.ERASE_MEMBER:
-            due = due_for_erasure(rule, now)
-            run.warned = due_for_warning(rule, now).count()
-            size = ERASE_BATCH_SIZE
-        else:
-            due = rule.expired_at(now)
-            size = BATCH_SIZE
-        run.matched = due.count()
-        if progress:
-            progress(run, 0)
-        if not dry_run:
-            if rule.action == Retention.ERASE_MEMBER:
-                run.warned = 0
-                for batch in _batches(due_for_warning(rule, now), ERASE_BATCH_SIZE):
-                    run.warned += send_warnings(rule, now, batch)
-                    if progress:
-                        progress(run, 0)  # keeps the lock: many emails take a while
-            for batch in _batches(due, size):
-                with transaction.atomic():
-                    # Matched again inside the transaction: a row that changed meanwhile
-                    # (a member who just signed in) is left alone.
-                    run.changed += rule.apply(due.filter(pk__in=batch))
-                if progress:
-                    progress(run, len(batch))
+        _apply(rule, run, now, dry_run=dry_run, progress=progress)
     except AlreadyRunning:
         raise
     except Exception as error:
@@ -136,6 +111,42 @@ def enforce_rule(
     if not dry_run:
         run.save()
     return run
+
+
+def _apply(
+    rule: Retention, run: RetentionRun, now: datetime, *, dry_run: bool, progress: Progress | None
+) -> None:
+    """Count what the rule matches and, unless this is a dry run, warn and change it in batches,
+    keeping the figures on `run`."""
+    if rule.action == Retention.ERASE_MEMBER:
+        due = inactivity.due_for_erasure(rule, now)
+        run.warned = inactivity.due_for_warning(rule, now).count()
+        size = ERASE_BATCH_SIZE
+    else:
+        due = rule.expired_at(now)
+        size = BATCH_SIZE
+    run.matched = due.count()
+    if progress:
+        progress(run, 0)
+    if dry_run:
+        return
+    if rule.action == Retention.ERASE_MEMBER:
+        _warn(rule, run, now, progress)
+    for batch in _batches(due, size):
+        with transaction.atomic():
+            # Matched again inside the transaction: a row that changed meanwhile
+            # (a member who just signed in) is left alone.
+            run.changed += rule.apply(due.filter(pk__in=batch))
+        if progress:
+            progress(run, len(batch))
+
+
+def _warn(rule: Retention, run: RetentionRun, now: datetime, progress: Progress | None) -> None:
+    run.warned = 0
+    for batch in _batches(inactivity.due_for_warning(rule, now), ERASE_BATCH_SIZE):
+        run.warned += inactivity.send_warnings(rule, now, batch)
+        if progress:
+            progress(run, 0)  # keeps the lock: many emails take a while
 
 
 def _batches(queryset: QuerySet, size: int) -> Iterator[list]:
@@ -150,52 +161,6 @@ def _batches(queryset: QuerySet, size: int) -> Iterator[list]:
             return
         yield batch
         last = batch[-1]
-
-
-# Warning members before their account is erased (ERASE_MEMBER rules).
-
-
-def _standing_warnings(rule: Retention) -> QuerySet:
-    """A member's warning for `rule`, if they have not signed in since it was sent."""
-    return RetentionWarning.objects.filter(user=OuterRef("pk"), rule=rule.key).filter(
-        Q(user__last_login__isnull=True) | Q(user__last_login__lt=F("sent"))
-    )
-
-
-def due_for_warning(rule: Retention, now: datetime) -> QuerySet:
-    return rule.expired_at(now).exclude(Exists(_standing_warnings(rule)))
-
-
-def due_for_erasure(rule: Retention, now: datetime) -> QuerySet:
-    notice = timedelta(days=settings.RETENTION_INACTIVE_WARNING_DAYS)
-    warned_long_enough = _standing_warnings(rule).filter(sent__lt=now - notice)
-    return rule.expired_at(now).filter(Exists(warned_long_enough))
-
-
-def send_warnings(rule: Retention, now: datetime, member_ids: list) -> int:
-    """Email the members among `member_ids` whom the rule has newly found; return how many.
-
-    Each warning is recorded in the same transaction as its email is sent, so a member is never
-    erased without one.
-    """
-    context = {
-        "erase_on": now + timedelta(days=settings.RETENTION_INACTIVE_WARNING_DAYS),
-        "sign_in_url": emails.absolute_url(reverse("account_login")),
-    }
-    warned = 0
-    with get_connection() as connection:  # one connection to the mail server for the batch
-        for member in due_for_warning(rule, now).filter(pk__in=member_ids):
-            with transaction.atomic():
-                RetentionWarning.objects.update_or_create(
-                    user=member, rule=rule.key, defaults={"sent": now}
-                )
-                message = emails.build(
-                    "retention_inactive_warning", member.email, {"member": member, **context}
-                )
-                message.connection = connection
-                message.send()
-            warned += 1
-    return warned
 
 
 def email_staff_about_failures(failed: list[RetentionRun]) -> None:

@@ -9,11 +9,12 @@ from django.db import models
 from django.utils import timezone
 
 from forums.models import EmailAddressAdded, Report
-from privacy import consent, newsletter, registry, retention
+from privacy import consent, newsletter, registry
 from privacy.models import Consent, Feedback, Sponsor
 from privacy.registry import Retention
+from privacy.retention import job
 
-from ..factories import (
+from ...factories import (
     FeedbackFactory,
     PostFactory,
     ResourceFactory,
@@ -35,7 +36,7 @@ def test_a_visitors_address_in_the_ledger_becomes_a_hash_a_period_after_they_wit
         newsletter.unsubscribe({"email": address})
     period = settings.RETENTION_CONSENT_ADDRESS_DAYS
     Consent.objects.exclude(email="left.lately@example.net").update(created=days_ago(period + 1))
-    retention.enforce()
+    job.enforce()
     assert sorted(Consent.objects.exclude(email="").values_list("email", flat=True)) == [
         "left.lately@example.net",
         "left.lately@example.net",
@@ -60,7 +61,7 @@ def test_feedback_and_reports_never_closed_expire_after_their_periods(settings):
     Report.objects.filter(pk=old_report.pk).update(
         created=days_ago(settings.RETENTION_OPEN_REPORT_DAYS + 1)
     )
-    retention.enforce()
+    job.enforce()
     assert list(Feedback.objects.all()) == [new_feedback]
     assert list(Report.objects.all()) == [new_report]
 
@@ -72,7 +73,7 @@ def test_an_address_added_and_never_verified_goes_after_its_period(client, setti
     client.post("/accounts/email/", {"action_add": "", "email": "third@example.net"})
     EmailAddress.objects.filter(email="third@example.net").update(verified=True)
     EmailAddressAdded.objects.update(created=days_ago(settings.RETENTION_UNVERIFIED_EMAIL_DAYS + 1))
-    retention.enforce()
+    job.enforce()
     assert sorted(member.emailaddress_set.values_list("email", flat=True)) == sorted(
         [member.email, "third@example.net"]
     )
@@ -81,7 +82,7 @@ def test_an_address_added_and_never_verified_goes_after_its_period(client, setti
 def test_a_sponsors_contact_is_cleared_once_nothing_of_theirs_is_in_use(settings):
     gone, active = ResourceFactory(published=False).sponsor, ResourceFactory().sponsor
     Sponsor.objects.update(created=days_ago(settings.RETENTION_SPONSOR_CONTACT_DAYS + 1))
-    retention.enforce()
+    job.enforce()
     gone.refresh_from_db(), active.refresh_from_db()
     assert (gone.contact_name, gone.contact_email) == ("", "")
     assert active.contact_email

@@ -1,10 +1,21 @@
-"""Cookie consent receipts, cookie lifetimes and aggregate visit counts (P5, P19-P22)."""
+"""Cookie consent receipts and cookie lifetimes (P19-P22)."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from .consent import ConsentText
+
+class CookieConsentReceiptQuerySet(models.QuerySet):
+    def out_of_force_before(self, cutoff):
+        """Receipts kept long enough: replaced by a newer choice, or whose consent cookie ran
+        out, before `cutoff` (the retention period is counted from then)."""
+        cookie_age = timedelta(seconds=settings.COOKIE_CONSENT_MAX_AGE)
+        return self.filter(
+            Q(replaced_at__lt=cutoff) | Q(replaced_at__isnull=True, created__lt=cutoff - cookie_age)
+        )
 
 
 class CookieConsentReceipt(models.Model):
@@ -25,9 +36,13 @@ class CookieConsentReceipt(models.Model):
     )
     accepted = models.JSONField(default=dict, help_text="Cookie group name: version accepted.")
     declined = models.JSONField(default=dict, help_text="Cookie group name: version declined.")
-    banner_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+    banner_text = models.ForeignKey(
+        "privacy.ConsentText", on_delete=models.PROTECT, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
     replaced_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = CookieConsentReceiptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -35,34 +50,6 @@ class CookieConsentReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"Cookie consent {self.consent_id} ({self.created:%Y-%m-%d %H:%M})"
-
-
-class DailyVisitCount(models.Model):
-    """Aggregate visit statistics (P5): page views per day by one dimension, identifying nobody."""
-
-    class Dimension(models.TextChoices):
-        PATH = "path", "Page"
-        REFERRER = "referrer", "Referring site"
-        BROWSER = "browser", "Browser family"
-        LANGUAGE = "language", "Language"
-        HOUR = "hour", "Hour of the day"
-
-    day = models.DateField()
-    dimension = models.CharField(max_length=10, choices=Dimension.choices)
-    value = models.CharField(max_length=200)
-    views = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-day", "dimension", "-views"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "dimension", "value"], name="unique_daily_visit_count"
-            )
-        ]
-        indexes = [models.Index(fields=["dimension", "day"])]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.dimension}={self.value}: {self.views}"
 
 
 class CookieLifetime(models.Model):

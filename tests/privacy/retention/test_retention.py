@@ -9,11 +9,12 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from forums.models import Post, SignIn, User
-from privacy import registry, retention, tasks
+from privacy import registry, tasks
 from privacy.models import JobLock, RetentionRun, RetentionWarning
 from privacy.registry import Retention
+from privacy.retention import job
 
-from ..factories import ModeratorFactory, PostFactory, StaffFactory, UserFactory
+from ...factories import ModeratorFactory, PostFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def _old_sign_ins(count, *, days=400):
 
 def test_a_run_records_each_rule_with_its_figures_and_never_the_data():
     _old_sign_ins(3, days=100)  # IP addresses expired, records not yet
-    retention.enforce()
+    job.enforce()
     runs = {run.rule: run for run in RetentionRun.objects.all()}
     assert set(runs) == {rule.key for rule in registry.retention_rules()}
     ip_run = runs["sign-in-ip-addresses"]
@@ -48,8 +49,8 @@ def test_a_run_records_each_rule_with_its_figures_and_never_the_data():
 
 def test_running_twice_changes_nothing_the_second_time():
     _old_sign_ins(3)
-    first = retention.enforce(only="sign-ins")
-    second = retention.enforce(only="sign-ins")
+    first = job.enforce(only="sign-ins")
+    second = job.enforce(only="sign-ins")
     assert first[0].changed == 3
     assert (second[0].matched, second[0].changed) == (0, 0)
 
@@ -60,17 +61,17 @@ def test_dry_run_changes_nothing_and_reports_the_counts_the_run_then_makes():
     User.objects.filter(pk=expired_member.pk).update(
         last_login=timezone.now() - timedelta(days=1200)
     )
-    dry = {run.rule: (run.matched, run.warned) for run in retention.enforce(dry_run=True)}
+    dry = {run.rule: (run.matched, run.warned) for run in job.enforce(dry_run=True)}
     assert SignIn.objects.count() == 4 and not RetentionRun.objects.exists()
     assert not RetentionWarning.objects.exists()
-    real = {run.rule: (run.matched, run.warned) for run in retention.enforce()}
+    real = {run.rule: (run.matched, run.warned) for run in job.enforce()}
     assert dry == real
     assert real["sign-ins"] == (4, 0) and real["inactive-accounts"] == (0, 1)
 
 
 def test_rows_go_in_primary_key_batches_of_at_most_the_batch_size(monkeypatch):
     _old_sign_ins(5)
-    monkeypatch.setattr(retention, "BATCH_SIZE", 2)
+    monkeypatch.setattr(job, "BATCH_SIZE", 2)
     batches = []
     apply = Retention.apply
 
@@ -79,7 +80,7 @@ def test_rows_go_in_primary_key_batches_of_at_most_the_batch_size(monkeypatch):
         return apply(rule, queryset)
 
     monkeypatch.setattr(Retention, "apply", spy)
-    (run,) = retention.enforce(only="sign-ins")
+    (run,) = job.enforce(only="sign-ins")
     assert run.changed == 5 and not SignIn.objects.exists()
     assert [len(batch) for batch in batches] == [2, 2, 1]
     flat = [pk for batch in batches for pk in batch]
@@ -88,19 +89,19 @@ def test_rows_go_in_primary_key_batches_of_at_most_the_batch_size(monkeypatch):
 
 def test_a_run_killed_mid_way_leaves_whole_batches_and_the_next_run_finishes(monkeypatch):
     _old_sign_ins(5)
-    monkeypatch.setattr(retention, "BATCH_SIZE", 2)
+    monkeypatch.setattr(job, "BATCH_SIZE", 2)
 
     def killed_after_first_batch(run, rows):
         if rows:
             raise SystemExit("worker killed")
 
     with pytest.raises(SystemExit):
-        retention.enforce(only="sign-ins", progress=killed_after_first_batch)
+        job.enforce(only="sign-ins", progress=killed_after_first_batch)
     assert SignIn.objects.count() == 3
     interrupted = RetentionRun.objects.get()
     assert interrupted.finished is None
     JobLock.objects.update(expires=timezone.now() - SECOND)  # a killed worker's lock expires
-    (run,) = retention.enforce(only="sign-ins")
+    (run,) = job.enforce(only="sign-ins")
     assert (run.matched, run.changed) == (3, 3) and not SignIn.objects.exists()
 
 
@@ -119,7 +120,7 @@ def test_a_failing_rule_is_recorded_the_others_still_run_and_staff_are_emailed(
     _old_sign_ins(2)
     rules = [BROKEN, registry.get("sign-ins").retention[1]]
     monkeypatch.setattr(registry, "retention_rules", lambda: rules)
-    broken, sign_ins = retention.enforce()
+    broken, sign_ins = job.enforce()
     assert broken.error == "RuntimeError (details in the server log)"
     assert broken.finished is not None
     assert (sign_ins.changed, sign_ins.error) == (2, "")
@@ -133,31 +134,31 @@ def test_a_failing_rule_is_recorded_the_others_still_run_and_staff_are_emailed(
 
 def test_two_runs_never_overlap(mailoutbox):
     _old_sign_ins(2)
-    token = JobLock.acquire(retention.LOCK_NAME, timedelta(minutes=5))
-    with pytest.raises(retention.AlreadyRunning):
-        retention.enforce()
+    token = JobLock.acquire(job.LOCK_NAME, timedelta(minutes=5))
+    with pytest.raises(job.AlreadyRunning):
+        job.enforce()
     assert tasks.enforce_retention() == {}  # the beat task skips quietly
     assert SignIn.objects.count() == 2 and not RetentionRun.objects.exists()
-    JobLock.release(retention.LOCK_NAME, token)
+    JobLock.release(job.LOCK_NAME, token)
     assert tasks.enforce_retention()["sign-ins"] == 2
 
 
 def test_a_lock_left_by_a_killed_worker_expires():
     _old_sign_ins(1)
-    JobLock.objects.create(name=retention.LOCK_NAME, token="dead", expires=timezone.now() - SECOND)
-    assert retention.enforce(only="sign-ins")[0].changed == 1
-    assert JobLock.acquire(retention.LOCK_NAME, timedelta(minutes=1))  # released after the run
+    JobLock.objects.create(name=job.LOCK_NAME, token="dead", expires=timezone.now() - SECOND)
+    assert job.enforce(only="sign-ins")[0].changed == 1
+    assert JobLock.acquire(job.LOCK_NAME, timedelta(minutes=1))  # released after the run
 
 
 def test_a_run_that_lost_its_lock_stops(monkeypatch):
     _old_sign_ins(3)
-    monkeypatch.setattr(retention, "BATCH_SIZE", 1)
+    monkeypatch.setattr(job, "BATCH_SIZE", 1)
 
     def taken_over(run, rows):
         JobLock.objects.update(token="someone-else")
 
-    with pytest.raises(retention.AlreadyRunning):
-        retention.enforce(only="sign-ins", progress=taken_over)
+    with pytest.raises(job.AlreadyRunning):
+        job.enforce(only="sign-ins", progress=taken_over)
     assert SignIn.objects.count() == 2
 
 
@@ -174,7 +175,7 @@ def _inactive_member_with_a_post():
 
 def test_an_inactive_member_is_warned_by_email_once(mailoutbox, settings):
     member, post, expiry = _inactive_member_with_a_post()
-    (run,) = retention.enforce(expiry + SECOND, only="inactive-accounts")
+    (run,) = job.enforce(expiry + SECOND, only="inactive-accounts")
     assert (run.warned, run.matched, run.changed) == (1, 0, 0)
     (email,) = mailoutbox
     assert email.to == [member.email]
@@ -182,19 +183,19 @@ def test_an_inactive_member_is_warned_by_email_once(mailoutbox, settings):
     assert f"{timezone.localtime(erase_on):%-d %B %Y}" in email.subject
     assert "/accounts/login/" in email.body and "former member" in email.body
     assert email.alternatives[0][1] == "text/html"
-    (again,) = retention.enforce(expiry + timedelta(days=1), only="inactive-accounts")
+    (again,) = job.enforce(expiry + timedelta(days=1), only="inactive-accounts")
     assert again.warned == 0 and len(mailoutbox) == 1
 
 
 def test_an_inactive_member_is_erased_30_days_after_the_warning_posts_kept_anonymised():
     member, post, expiry = _inactive_member_with_a_post()
     warned_at = expiry + SECOND
-    retention.enforce(warned_at, only="inactive-accounts")
+    job.enforce(warned_at, only="inactive-accounts")
     notice = timedelta(days=30)
-    (early,) = retention.enforce(warned_at + notice - SECOND, only="inactive-accounts")
+    (early,) = job.enforce(warned_at + notice - SECOND, only="inactive-accounts")
     assert (early.matched, early.changed) == (0, 0)
     assert User.objects.filter(pk=member.pk).exists()
-    (run,) = retention.enforce(warned_at + notice + SECOND, only="inactive-accounts")
+    (run,) = job.enforce(warned_at + notice + SECOND, only="inactive-accounts")
     assert run.matched == 1 and run.changed >= 1
     assert not User.objects.filter(pk=member.pk).exists()
     assert not RetentionWarning.objects.exists()
@@ -207,14 +208,14 @@ def test_signing_in_after_the_warning_cancels_it_and_a_later_inactivity_warns_ag
 ):
     member, post, expiry = _inactive_member_with_a_post()
     warned_at = expiry + SECOND
-    retention.enforce(warned_at, only="inactive-accounts")
+    job.enforce(warned_at, only="inactive-accounts")
     User.objects.filter(pk=member.pk).update(last_login=warned_at + timedelta(days=1))
-    (run,) = retention.enforce(warned_at + timedelta(days=31), only="inactive-accounts")
+    (run,) = job.enforce(warned_at + timedelta(days=31), only="inactive-accounts")
     assert (run.matched, run.warned) == (0, 0)
     assert User.objects.filter(pk=member.pk).exists()
     period = registry.get("account").retention[1].period
     later = warned_at + timedelta(days=1) + period + SECOND
-    (run,) = retention.enforce(later, only="inactive-accounts")
+    (run,) = job.enforce(later, only="inactive-accounts")
     assert (run.matched, run.warned) == (0, 1) and len(mailoutbox) == 2
 
 
@@ -264,7 +265,7 @@ def test_the_command_fails_when_a_rule_fails_or_another_run_holds_the_lock(monke
     monkeypatch.setattr(registry, "retention_rules", lambda: [BROKEN])
     with pytest.raises(CommandError, match="Failed: broken"):
         call_command("enforce_retention", stdout=StringIO())
-    JobLock.acquire(retention.LOCK_NAME, timedelta(minutes=5))
+    JobLock.acquire(job.LOCK_NAME, timedelta(minutes=5))
     with pytest.raises(CommandError, match="in progress"):
         call_command("enforce_retention", stdout=StringIO())
 
@@ -279,7 +280,7 @@ def test_one_daily_beat_entry_runs_the_job_and_replaces_the_session_cleanup():
 
 def test_staff_see_the_runs_and_their_figures_in_the_admin(staff_client):
     _old_sign_ins(3)
-    retention.enforce()
+    job.enforce()
     response = staff_client.get("/admin/privacy/retentionrun/")
     assert response.status_code == 200
     assert b"sign-in-ip-addresses" in response.content and b"Done" in response.content
@@ -301,7 +302,7 @@ def test_the_privacy_page_and_the_register_show_every_retention_period(client, s
 def test_post_ip_addresses_are_cleared_and_the_posts_stay():
     PostFactory()  # a topic's first post and a reply, both with an IP address
     Post.objects.update(created=timezone.now() - timedelta(days=91))
-    (run,) = retention.enforce(only="post-ip-addresses")
+    (run,) = job.enforce(only="post-ip-addresses")
     assert (run.matched, run.changed) == (2, 2)
     assert Post.objects.count() == 2 and not Post.objects.exclude(ip_address=None).exists()
-    assert retention.enforce(only="post-ip-addresses")[0].matched == 0
+    assert job.enforce(only="post-ip-addresses")[0].matched == 0

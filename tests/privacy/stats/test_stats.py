@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from privacy import stats, tasks
+from privacy import tasks
 from privacy.models import DailyVisitCount
+from privacy.stats import counting, flush
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_a_page_view_is_counted_in_the_cache_without_a_database_write(client):
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
     assert writes == []
     assert not DailyVisitCount.objects.exists()
-    assert stats.flush_visit_counts() == 1
+    assert flush.flush_visit_counts() == 1
 
 
 def test_flush_moves_coarse_counts_to_the_database(client):
@@ -58,20 +59,20 @@ def test_counting_sets_no_cookie(client):
 
 def test_flushing_twice_does_not_count_twice_and_later_views_add_up(client):
     client.get("/privacy/", headers=HEADERS)
-    stats.flush_visit_counts()
-    assert stats.flush_visit_counts() == 0
+    flush.flush_visit_counts()
+    assert flush.flush_visit_counts() == 0
     client.get("/privacy/", headers=HEADERS)
     client.get("/privacy/", headers=HEADERS)
-    stats.flush_visit_counts()
+    flush.flush_visit_counts()
     assert views("path") == {"/privacy/": 3}
 
 
 def test_a_running_flush_is_not_overlapped(client):
     client.get("/privacy/", headers=HEADERS)
-    cache.add(stats.FLUSH_LOCK, True)
-    assert stats.flush_visit_counts() == 0
-    cache.delete(stats.FLUSH_LOCK)
-    assert stats.flush_visit_counts() == 1
+    cache.add(flush.FLUSH_LOCK, True)
+    assert flush.flush_visit_counts() == 0
+    cache.delete(flush.FLUSH_LOCK)
+    assert flush.flush_visit_counts() == 1
 
 
 @pytest.mark.parametrize(
@@ -87,24 +88,24 @@ def test_a_running_flush_is_not_overlapped(client):
 )
 def test_what_is_not_counted(client, path, headers):
     client.get(path, headers=headers)
-    assert stats.flush_visit_counts() == 0
+    assert flush.flush_visit_counts() == 0
 
 
 def test_a_post_is_not_counted(client):
     client.post("/privacy/cookies/settings/decline/", {"all_groups": "on"}, headers=HEADERS)
-    assert stats.flush_visit_counts() == 0
+    assert flush.flush_visit_counts() == 0
 
 
 def test_internal_links_are_not_referrers(client):
     client.get("/privacy/", headers={**HEADERS, "Referer": "http://testserver/"})
-    stats.flush_visit_counts()
+    flush.flush_visit_counts()
     assert views("referrer") == {}
 
 
 def test_counts_of_earlier_days_are_flushed_too():
     yesterday = timezone.localdate() - timedelta(days=1)
-    stats.count([("path", "/")], day=yesterday)
-    stats.flush_visit_counts()
+    counting.count([("path", "/")], day=yesterday)
+    flush.flush_visit_counts()
     assert DailyVisitCount.objects.get().day == yesterday
 
 
@@ -159,8 +160,8 @@ def test_report_is_for_staff_only(user_client):
 
 def test_many_different_pages_are_all_counted():
     for n in range(1500):
-        stats.count([("path", f"/t/{n}/")])
-    assert stats.flush_visit_counts() == 1500
+        counting.count([("path", f"/t/{n}/")])
+    assert flush.flush_visit_counts() == 1500
     assert DailyVisitCount.objects.count() == 1500
 
 
@@ -170,7 +171,7 @@ def test_many_different_pages_are_all_counted():
 )
 def test_made_up_headers_are_counted_without_an_error(client, header, value):
     assert client.get("/privacy/", headers={**HEADERS, header: value}).status_code == 200
-    assert stats.flush_visit_counts() == 1
+    assert flush.flush_visit_counts() == 1
 
 
 def test_made_up_referrers_are_counted_as_other(client, settings):
@@ -179,18 +180,18 @@ def test_made_up_referrers_are_counted_as_other(client, settings):
         client.get("/privacy/", headers={**HEADERS, "Referer": f"https://spam{n}.example/x"})
     client.get("/privacy/", headers={**HEADERS, "Referer": "https://uk.linkedin.com/feed/"})
     client.get("/privacy/", headers=HEADERS)
-    counted = stats.counters().read(timezone.localdate())
+    counted = counting.counters().read(timezone.localdate())
     assert sorted(value for dimension, value in counted if dimension == "referrer") == [
         "linkedin.com",
         "other",
     ]
-    stats.flush_visit_counts()
+    flush.flush_visit_counts()
     assert views("referrer") == {"other": 40, "linkedin.com": 2}
 
 
 def test_visit_counters_never_touch_the_default_cache():
     cache.set("rate-limit-sentinel", 1)
-    counters = stats.CacheCounters()
+    counters = counting.CacheCounters()
     counters.add(timezone.localdate(), [("path", f"/t/{n}/") for n in range(50)])
     assert len(counters.read(timezone.localdate())) == 50
     assert cache.get_many([f"visits:{timezone.localdate()}:slots"]) == {}
