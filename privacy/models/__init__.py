@@ -1,6 +1,11 @@
 """The privacy app's models, one module per kind of record; imported here for Django and
 for `from privacy.models import ...`."""
 
+from ..consent.models import (  # noqa: F401
+    Consent,
+    ConsentQuerySet,
+    ConsentText,
+)
 from ..feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
@@ -14,11 +19,6 @@ from ..sponsors.models import (  # noqa: F401
     ResourceQuerySet,
     Sponsor,
     SponsorQuestion,
-)
-from .consent import (  # noqa: F401
-    Consent,
-    ConsentQuerySet,
-    ConsentText,
 )
 from .cookies import (  # noqa: F401
     CookieConsentReceipt,

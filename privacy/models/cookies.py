@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .consent import ConsentText
+from ..consent.models import ConsentText
 
 
 class CookieConsentReceipt(models.Model):

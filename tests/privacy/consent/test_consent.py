@@ -4,7 +4,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from privacy import consent
 from privacy.models import Consent
 
-from ..factories import StaffFactory, UserFactory
+from ...factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

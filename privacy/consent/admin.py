@@ -4,12 +4,9 @@ from django import forms
 from django.contrib import admin
 
 from .. import consent, policy_changes
-from ..models import (
-    Consent,
-    ConsentText,
-    PolicyVersion,
-)
-from .read_only import WrittenBySite
+from ..admin.read_only import WrittenBySite
+from ..models.policies import PolicyVersion
+from .models import Consent, ConsentText
 
 
 class StaffConsentForm(forms.ModelForm):
@@ -69,5 +66,4 @@ class ConsentAdmin(WrittenBySite, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.source = Consent.Source.STAFF
-        obj.email = "" if obj.user else consent.normalise_email(obj.email)
-        super().save_model(request, obj, form, change)
+        consent.append(obj)
