@@ -5,7 +5,7 @@ from django.shortcuts import render
 from community.redirects import safe_next_url
 
 from . import policy_changes
-from .forms import AcceptTermsForm
+from .policies.forms import AcceptTermsForm
 
 
 def history(request):

@@ -2,7 +2,9 @@ import logging
 
 from celery import shared_task
 
-from . import newsletter, policy_changes, requests, retention, stats
+from . import policy_changes, requests, retention, stats
+from .newsletter import sending
+from .newsletter.tasks import send_newsletter, send_newsletter_confirmation  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -17,16 +19,6 @@ def enforce_retention() -> dict[str, int]:
         logger.info("Retention skipped: another run is in progress.")
         return {}
     return {run.rule: run.changed for run in runs}
-
-
-@shared_task(name="privacy.send_newsletter")
-def send_newsletter(newsletter_id: int) -> None:
-    newsletter.send(newsletter_id)
-
-
-@shared_task(name="privacy.send_newsletter_confirmation")
-def send_newsletter_confirmation(email: str, text_id: int) -> None:
-    newsletter.send_confirmation(email, text_id)
 
 
 @shared_task(name="privacy.send_request_confirmation")
@@ -48,7 +40,7 @@ def notify_policy_change(policy_id: int) -> None:
 @shared_task(name="privacy.resume_sending")
 def resume_sending() -> int:
     """Re-send newsletters and policy-change emails whose task was lost (the rows are the truth)."""
-    return newsletter.sweep() + policy_changes.sweep()
+    return sending.sweep() + policy_changes.sweep()
 
 
 @shared_task(name="privacy.build_data_export")

@@ -10,6 +10,10 @@ from ..feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
 )
+from ..newsletter.models import (  # noqa: F401
+    Newsletter,
+    NewsletterDelivery,
+)
 from ..sponsors.models import (  # noqa: F401
     DisclosedLead,
     Disclosure,
@@ -29,10 +33,6 @@ from .jobs import (  # noqa: F401
     JobLock,
     RetentionRun,
     RetentionWarning,
-)
-from .newsletter import (  # noqa: F401
-    Newsletter,
-    NewsletterDelivery,
 )
 from .policies import (  # noqa: F401
     PolicyQuerySet,
