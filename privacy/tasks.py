@@ -2,9 +2,11 @@ import logging
 
 from celery import shared_task
 
-from . import policy_changes, requests, retention, stats
+from . import requests, retention, stats
 from .newsletter import sending
 from .newsletter.tasks import send_newsletter, send_newsletter_confirmation  # noqa: F401
+from .policies import notices
+from .policies.tasks import notify_policy_change  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -32,15 +34,11 @@ def flush_visit_counts() -> int:
     return stats.flush_visit_counts()
 
 
-@shared_task(name="privacy.notify_policy_change")
-def notify_policy_change(policy_id: int) -> None:
-    policy_changes.notify(policy_id)
-
-
 @shared_task(name="privacy.resume_sending")
 def resume_sending() -> int:
-    """Re-send newsletters and policy-change emails whose task was lost (the rows are the truth)."""
-    return sending.sweep() + policy_changes.sweep()
+    """Re-send newsletters and policy-change emails whose task was lost (the rows are the truth).
+    One periodic task sweeps both features (its beat entry is in migration 0011)."""
+    return sending.sweep() + notices.sweep()
 
 
 @shared_task(name="privacy.build_data_export")

@@ -2,27 +2,13 @@ from cookie_consent.forms import ProcessCookiesForm
 from cookie_consent.views import is_ajax_like
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from community.redirects import redirect_to_next
 
 from . import cookies, registry
-from .models import PolicyVersion
-
-
-def policy(request, kind: str):
-    """The version of a policy in force today (P24, P25)."""
-    document = PolicyVersion.objects.in_force(kind)
-    if document is None:
-        raise Http404("This policy has not been published yet.")
-    context = {"document": document}
-    if kind == PolicyVersion.PRIVACY:
-        context["declarations"] = registry.declarations()
-    if kind == PolicyVersion.COOKIES:
-        context["cookie_groups"] = cookies.declared_groups()
-    return render(request, "privacy/policy.html", context)
 
 
 @permission_required("privacy.view_register", raise_exception=True)

@@ -19,7 +19,7 @@ replaced long ago (privacy/personal_data/site.py).
 
 from django.db.models import Q, QuerySet
 
-from ..models.policies import PolicyVersion
+from ..policies.models import PolicyVersion
 from ..registry import keyed_hash
 from .models import Consent, ConsentText
 

@@ -14,6 +14,10 @@ from ..newsletter.models import (  # noqa: F401
     Newsletter,
     NewsletterDelivery,
 )
+from ..policies.models import (  # noqa: F401
+    PolicyQuerySet,
+    PolicyVersion,
+)
 from ..sponsors.models import (  # noqa: F401
     DisclosedLead,
     Disclosure,
@@ -33,10 +37,6 @@ from .jobs import (  # noqa: F401
     JobLock,
     RetentionRun,
     RetentionWarning,
-)
-from .policies import (  # noqa: F401
-    PolicyQuerySet,
-    PolicyVersion,
 )
 from .requests import (  # noqa: F401
     DataExport,
