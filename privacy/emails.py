@@ -21,8 +21,8 @@ def build(name: str, to: str, context: dict, headers: dict | None = None) -> Ema
 
 
 def render_parts(name: str, context: dict) -> dict[str, str]:
-    """The subject, text and HTML of an email, rendered once: what `message` sends to one
-    address, and what an email going to many (the newsletter) renders only once."""
+    """The subject, text and HTML of `emails/<name>…`; `message` makes them one recipient's
+    email, so an email going to many (the newsletter) is rendered only once."""
     context = {"SITE_NAME": settings.SITE_NAME, "DPO_EMAIL": settings.DPO_EMAIL, **context}
     return {
         # A title stored before titles had to be one line must not stop the email (BadHeaderError).

@@ -10,8 +10,8 @@ PREFERENCES_TEXT_KEY = "preferences-newsletter"
 
 
 class PreferencesForm(forms.Form):
-    """A member's newsletter choice (consent, P9). Reply emails are a forum setting, switched
-    on the member's account page (the preferences page links there)."""
+    """A member's newsletter choice (consent, P9). Reply emails are switched on the member's
+    account page, which the preferences page links to."""
 
     newsletter = forms.BooleanField(required=False)
 
