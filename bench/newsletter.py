@@ -4,11 +4,12 @@
         .venv/bin/python bench/newsletter.py --members 100000
 
 Adds the missing bench members (verified address, newsletter consent) once, then sends one
-newsletter through the real code (privacy.newsletter.send: delivery rows, consent re-check per
-batch, per-recipient signed unsubscribe links and headers, MIME serialisation) with Django's
-locmem email backend, in a fresh process so its peak memory is the sending's own. The outbox is
-emptied after each batch (a real SMTP connection keeps nothing either), so memory measures the
-sending code, not the test outbox. Prints emails per second and memory at 10 % and at 100 %.
+newsletter through the real code (privacy.newsletter.sending.send: delivery rows, consent
+re-check per batch, per-recipient signed unsubscribe links and headers, MIME serialisation) with
+Django's locmem email backend, in a fresh process so its peak memory is the sending's own. The
+outbox is emptied after each batch (a real SMTP connection keeps nothing either), so memory
+measures the sending code, not the test outbox. Prints emails per second and memory at 10 % and
+at 100 %.
 """
 
 import argparse
@@ -74,11 +75,11 @@ def send(batch_size: int) -> None:
     from django.core import mail
     from django.test.utils import override_settings
 
-    from privacy import newsletter
     from privacy.models import Newsletter
+    from privacy.newsletter import sending
 
     samples = []
-    real_send_batch = newsletter.send_batch
+    real_send_batch = sending.send_batch
 
     def measured_batch(*args, **kwargs):
         sent = real_send_batch(*args, **kwargs)
@@ -86,7 +87,7 @@ def send(batch_size: int) -> None:
         mail.outbox.clear()
         return sent
 
-    newsletter.send_batch = measured_batch
+    sending.send_batch = measured_batch
     item = Newsletter.objects.create(
         subject="Bench: November news",
         # About 600 words in eight paragraphs: a typical monthly newsletter.
@@ -98,9 +99,9 @@ def send(batch_size: int) -> None:
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         mail.outbox = []
         started = time.perf_counter()
-        newsletter.create_deliveries(item)
+        sending.create_deliveries(item)
         queued = time.perf_counter()
-        total = newsletter.send(item.pk, batch_size=batch_size)
+        total = sending.send(item.pk, batch_size=batch_size)
         finished = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     tenth = samples[max(0, len(samples) // 10 - 1)][1]

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "forums.middleware.StaffSecondFactorMiddleware",
-    "privacy.middleware.TermsAcceptanceMiddleware",
+    "privacy.policies.middleware.TermsAcceptanceMiddleware",
     "community.middleware.RateLimitUnavailableMiddleware",
 ]
 

@@ -20,7 +20,7 @@ SWITCH_OFF_LINK_MAX_AGE = timedelta(days=30)
 
 
 def set_reply_notifications(user: User, enabled: bool) -> None:
-    """Switch reply notifications on or off for a member (account page, email link, privacy)."""
+    """Switch reply notifications on or off for a member (account page, email link)."""
     user.notify_replies = enabled
     user.save(update_fields=["notify_replies"])
 

@@ -15,18 +15,32 @@ def absolute_url(path: str) -> str:
 
 
 def build(name: str, to: str, context: dict, headers: dict | None = None) -> EmailMultiAlternatives:
-    """`emails/<name>_subject.txt`, `<name>.txt` and `<name>.html` as one message."""
+    """`emails/<name>_subject.txt`, `<name>.txt` and `<name>.html` as one message, with extra
+    `headers` (`List-Unsubscribe`, say) if given."""
+    return message(render_parts(name, context), to, headers)
+
+
+def render_parts(name: str, context: dict) -> dict[str, str]:
+    """The subject, text and HTML of `emails/<name>…`; `message` makes them one recipient's
+    email, so an email going to many (the newsletter) is rendered only once."""
     context = {"SITE_NAME": settings.SITE_NAME, "DPO_EMAIL": settings.DPO_EMAIL, **context}
-    # A title stored before titles had to be one line must not stop the email (BadHeaderError).
-    subject = single_line(render_to_string(f"emails/{name}_subject.txt", context))
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{name}.txt", context),
-        to=[to],
-        headers=headers,
+    return {
+        # A title stored before titles had to be one line must not stop the email (BadHeaderError).
+        "subject": single_line(render_to_string(f"emails/{name}_subject.txt", context)),
+        "text": render_to_string(f"emails/{name}.txt", context),
+        "html": render_to_string(f"emails/{name}.html", context),
+    }
+
+
+def message(
+    rendered: dict[str, str], to: str, headers: dict | None = None
+) -> EmailMultiAlternatives:
+    """A rendered email (see `render_parts`) to one address, with its text and HTML parts."""
+    email = EmailMultiAlternatives(
+        subject=rendered["subject"], body=rendered["text"], to=[to], headers=headers
     )
-    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
-    return message
+    email.attach_alternative(rendered["html"], "text/html")
+    return email
 
 
 def limit_confirmations(request, *, action: str, email: str) -> HttpResponse | None:

@@ -1,18 +1,12 @@
 from celery import shared_task
 
-from . import newsletter, policy_changes, requests
+from . import requests
+from .newsletter import sending
+from .newsletter.tasks import send_newsletter, send_newsletter_confirmation  # noqa: F401
+from .policies import notices
+from .policies.tasks import notify_policy_change  # noqa: F401
 from .retention.tasks import enforce_retention  # noqa: F401
 from .stats.tasks import flush_visit_counts  # noqa: F401
-
-
-@shared_task(name="privacy.send_newsletter")
-def send_newsletter(newsletter_id: int) -> None:
-    newsletter.send(newsletter_id)
-
-
-@shared_task(name="privacy.send_newsletter_confirmation")
-def send_newsletter_confirmation(email: str, text_id: int) -> None:
-    newsletter.send_confirmation(email, text_id)
 
 
 @shared_task(name="privacy.send_request_confirmation")
@@ -20,15 +14,11 @@ def send_request_confirmation(request_id: int) -> None:
     requests.send_confirmation(request_id)
 
 
-@shared_task(name="privacy.notify_policy_change")
-def notify_policy_change(policy_id: int) -> None:
-    policy_changes.notify(policy_id)
-
-
 @shared_task(name="privacy.resume_sending")
 def resume_sending() -> int:
-    """Re-send newsletters and policy-change emails whose task was lost (the rows are the truth)."""
-    return newsletter.sweep() + policy_changes.sweep()
+    """Re-send newsletters and policy-change emails whose task was lost (the rows are the truth).
+    One periodic task sweeps both features (its beat entry is in migration 0011)."""
+    return sending.sweep() + notices.sweep()
 
 
 @shared_task(name="privacy.build_data_export")

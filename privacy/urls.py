@@ -1,20 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import newsletter_views, policy_views, request_views, views
-from .models import PolicyVersion
+from . import request_views, views
 
 app_name = "privacy"
 urlpatterns = [
-    path("", views.policy, {"kind": PolicyVersion.PRIVACY}, name="policy"),
-    path("cookies/", views.policy, {"kind": PolicyVersion.COOKIES}, name="cookie_policy"),
-    path("terms/", views.policy, {"kind": PolicyVersion.TERMS}, name="terms"),
+    path("", include("privacy.policies.urls")),
     path("register/", views.register, name="register"),
-    path("preferences/", newsletter_views.preferences, name="preferences"),
-    path("newsletter/", newsletter_views.subscribe, name="newsletter"),
-    path("newsletter/confirm/<str:token>/", newsletter_views.confirm, name="newsletter_confirm"),
-    path("unsubscribe/<str:token>/", newsletter_views.unsubscribe, name="unsubscribe"),
-    path("history/", policy_views.history, name="history"),
-    path("terms/accept/", policy_views.accept_terms, name="accept_terms"),
+    path("", include("privacy.newsletter.urls")),
     path("my-data/", request_views.my_data, name="my_data"),
     path("my-data/export/", request_views.request_export, name="request_export"),
     path("my-data/erase/", request_views.erase_account, name="erase_account"),

@@ -8,7 +8,13 @@ from django.test import Client
 
 from community.celery import app as celery_app
 
-from .factories import PASSWORD, ModeratorFactory, StaffFactory, UserFactory
+from .factories import (
+    PASSWORD,
+    ModeratorFactory,
+    StaffFactory,
+    UserFactory,
+    subscribe_to_newsletter,
+)
 
 
 def pytest_configure(config):
@@ -139,3 +145,11 @@ def privacy_officer_client(privacy_officer):
     client = Client()
     client.force_login(privacy_officer)
     return client
+
+
+@pytest.fixture
+def newsletter_subscriber(db):
+    """A member who agreed to the newsletter when signing up."""
+    member = UserFactory()
+    subscribe_to_newsletter(user=member)
+    return member

@@ -5,10 +5,10 @@ import pytest
 
 from forums.models import Category, Topic
 from forums.tasks import notify_reply
-from privacy import newsletter
 from privacy.models import Newsletter, Sponsor
+from privacy.newsletter import sending
 
-from .factories import PostFactory, TopicFactory, UserFactory, subscribe_to_newsletter
+from .factories import PostFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +70,10 @@ def test_a_notification_subject_shows_the_title_as_written_not_html_escaped(mail
     assert mailoutbox[0].subject == 'New reply in "Tom & Jerry\'s "rota""'
 
 
+@pytest.mark.usefixtures("newsletter_subscriber")
 def test_a_newsletter_subject_stored_with_a_line_break_still_sends(mailoutbox):
-    member = UserFactory()
-    subscribe_to_newsletter(user=member)
     item = Newsletter.objects.create(
         subject="November\nBcc: victim@example.org", body="Hello.", status=Newsletter.Status.SENDING
     )
-    assert newsletter.send(item.pk) == 1
+    assert sending.send(item.pk) == 1
     assert mailoutbox[0].subject == "November Bcc: victim@example.org"

@@ -26,8 +26,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from forums.notifications import switch_off_token
-from privacy import consent, newsletter, requests
+from privacy import consent, requests
 from privacy.models import Consent, DataRequest
+from privacy.newsletter import subscription
 from privacy.sponsors import services as sponsors
 
 from .factories import (
@@ -115,7 +116,7 @@ def world(fast_passwords, mailoutbox, eager_tasks, django_capture_on_commit_call
         user=other, email="second@example.org", verified=False, primary=False
     )
     with django_capture_on_commit_callbacks(execute=True):  # a task sends the link
-        newsletter.request_subscription("visitor@example.org")
+        subscription.request_subscription("visitor@example.org")
     confirm_link = re.search(r"/privacy/newsletter/confirm/([^/\s]+)/", mailoutbox[-1].body)
     return World(
         member=member,
@@ -153,7 +154,7 @@ ARGUMENTS = {
     },
     "privacy:newsletter_confirm": lambda w: {"token": w.newsletter_token},
     "privacy:unsubscribe": lambda w: {
-        "token": newsletter.unsubscribe_token(email="visitor@example.org")
+        "token": subscription.unsubscribe_token(email="visitor@example.org")
     },
     "privacy:withdraw_request": lambda w: {"pk": w.data_request.pk},
     # No export is built here: the page is visited for its answer to a valid-looking token.

@@ -3,7 +3,7 @@
 import pytest
 
 from privacy.models import PolicyVersion
-from tests.privacy.test_policy_changes import accept, publish
+from tests.privacy.policies.test_policy_changes import accept, publish
 
 from .factories import PASSWORD, UserFactory
 

@@ -7,8 +7,8 @@ from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from forums.notifications import switch_off_token
-from privacy import newsletter
 from privacy.cookies.context_processors import CREDENTIAL_URL_ARGUMENTS
+from privacy.newsletter import subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_no_page_reached_through_a_token_offers_sharing_or_loads_a_third_party_s
 
 def test_real_unsubscribe_and_switch_off_pages_share_nothing(consenting_client, user):
     for url in (
-        newsletter.unsubscribe_url(email="visitor@example.org"),
+        subscription.unsubscribe_url(email="visitor@example.org"),
         reverse("notifications_off", args=[switch_off_token(user)]),
     ):
         response = consenting_client.get(url)

@@ -1,6 +1,11 @@
-"""The privacy app's models, one module per kind of record; imported here for Django and
+"""The privacy app's models, one module per feature; imported here for Django and
 for `from privacy.models import ...`."""
 
+from ..consent.models import (  # noqa: F401
+    Consent,
+    ConsentQuerySet,
+    ConsentText,
+)
 from ..cookies.models import (  # noqa: F401
     CookieConsentReceipt,
     CookieLifetime,
@@ -8,6 +13,14 @@ from ..cookies.models import (  # noqa: F401
 from ..feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
+)
+from ..newsletter.models import (  # noqa: F401
+    Newsletter,
+    NewsletterDelivery,
+)
+from ..policies.models import (  # noqa: F401
+    PolicyQuerySet,
+    PolicyVersion,
 )
 from ..retention.models import (  # noqa: F401
     JobLock,
@@ -25,19 +38,6 @@ from ..sponsors.models import (  # noqa: F401
     SponsorQuestion,
 )
 from ..stats.models import DailyVisitCount  # noqa: F401
-from .consent import (  # noqa: F401
-    Consent,
-    ConsentQuerySet,
-    ConsentText,
-)
-from .newsletter import (  # noqa: F401
-    Newsletter,
-    NewsletterDelivery,
-)
-from .policies import (  # noqa: F401
-    PolicyQuerySet,
-    PolicyVersion,
-)
 from .requests import (  # noqa: F401
     DataExport,
     DataRequest,

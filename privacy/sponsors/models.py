@@ -14,7 +14,7 @@ from django.utils import timezone
 from community.markdown import render_markdown
 from community.validators import validate_single_line
 
-from ..models.consent import Consent
+from ..consent.models import Consent
 
 # Sponsored resources (P8, P23)
 

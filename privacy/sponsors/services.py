@@ -56,14 +56,7 @@ def consent_text(sponsor: Sponsor, action: str = "") -> ConsentText:
     """The wording that names this sponsor (`action` "-withdraw" for withdrawing); a new
     version whenever the wording, or the sponsor's name, changes."""
     key = f"sponsor-{sponsor.pk}{action}"
-    wording = WORDINGS[action].format(sponsor=sponsor.name)
-    text = consent.current_text(key)
-    if text is None or text.wording != wording:
-        version = text.version + 1 if text else 1
-        text, _ = ConsentText.objects.get_or_create(
-            key=key, version=version, defaults={"wording": wording}
-        )
-    return text
+    return consent.text_reading(key, WORDINGS[action].format(sponsor=sponsor.name))
 
 
 def allowed_by(user) -> list[Sponsor]:

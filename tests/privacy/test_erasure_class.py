@@ -16,7 +16,7 @@ from django.test import Client
 
 from forums import markup, notifications
 from forums.models import ModerationAction, Post, Report, SignIn
-from privacy import consent, newsletter, registry, requests
+from privacy import consent, registry, requests
 from privacy.cookies import wording
 from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import (
@@ -26,6 +26,7 @@ from privacy.models import (
     NewsletterDelivery,
     RetentionWarning,
 )
+from privacy.newsletter import sending
 from privacy.sponsors import services as sponsors
 from tests.factories import (
     PostFactory,
@@ -189,7 +190,7 @@ def visitor_everywhere():
     address = "vera.visitor@example.net"
     row = grant(consent.NEWSLETTER, email=address)
     issue = Newsletter.objects.create(subject="News", body="Hi", status=Newsletter.Status.SENDING)
-    newsletter.send(issue.pk)  # a delivery to the address
+    sending.send(issue.pk)  # a delivery to the address
     resource = ResourceFactory()
     lead = sign_up_for_a_resource(resource, user=None, name="Vera Visitor", email=address)
     sponsors.export_leads(resource.sponsor, by=staff)

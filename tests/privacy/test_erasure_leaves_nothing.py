@@ -7,9 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from forums import markup
 from forums.models import Post, Report, User
-from privacy import consent, newsletter, registry, requests
+from privacy import consent, registry, requests
 from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import Consent, DataRequest, Lead, Newsletter
+from privacy.newsletter import sending, subscription
 from privacy.sponsors import services as sponsors
 from tests.factories import (
     PostFactory,
@@ -41,7 +42,7 @@ def next_newsletter_recipients(mailoutbox):
     item = Newsletter.objects.create(
         subject="News", body="Hello.", status=Newsletter.Status.SENDING
     )
-    newsletter.send(item.pk)
+    sending.send(item.pk)
     return [message.to[0] for message in mailoutbox]
 
 
@@ -83,13 +84,13 @@ def test_the_erased_history_still_stops_an_old_confirmation_link(
     client, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):  # a task sends the link
-        newsletter.request_subscription("visitor@example.net")
+        subscription.request_subscription("visitor@example.net")
     token = mailoutbox[-1].body.split("/privacy/newsletter/confirm/")[1].split("/")[0]
     client.post(f"/privacy/newsletter/confirm/{token}/")
     assert consent.has_consent(consent.NEWSLETTER, email="visitor@example.net")
     erase("visitor@example.net")
     response = client.post(f"/privacy/newsletter/confirm/{token}/")  # sent before the erasure
-    assert response.context["outcome"] == newsletter.Outcome.STALE.value
+    assert response.context["outcome"] == subscription.Outcome.STALE.value
     assert next_newsletter_recipients(mailoutbox) == []
 
 

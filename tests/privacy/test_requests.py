@@ -370,8 +370,9 @@ def test_a_restriction_stops_reply_notifications_until_lifted(mailoutbox):
 
 
 def test_a_restriction_stops_newsletters_even_after_the_send_started(mailoutbox):
-    from privacy import consent, newsletter
+    from privacy import consent
     from privacy.models import Consent, Newsletter
+    from privacy.newsletter import sending
 
     restricted, other = UserFactory(), UserFactory()
     for member in (restricted, other):
@@ -385,9 +386,9 @@ def test_a_restriction_stops_newsletters_even_after_the_send_started(mailoutbox)
     issue = Newsletter.objects.create(
         subject="News", body="Hello.", status=Newsletter.Status.SENDING
     )
-    newsletter.create_deliveries(issue)  # both were unrestricted when the send began
+    sending.create_deliveries(issue)  # both were unrestricted when the send began
     requests.restrict(open_request(restricted, kind=Kind.RESTRICTION))
-    newsletter.send(issue.pk)
+    sending.send(issue.pk)
     assert [m.to for m in mailoutbox] == [[other.email]]
 
 

@@ -9,8 +9,9 @@ from django.db import models
 from django.utils import timezone
 
 from forums.models import EmailAddressAdded, Report
-from privacy import consent, newsletter, registry
+from privacy import consent, registry
 from privacy.models import Consent, Feedback, Sponsor
+from privacy.newsletter import subscription
 from privacy.registry import Retention
 from privacy.retention import job
 
@@ -33,7 +34,7 @@ def test_a_visitors_address_in_the_ledger_becomes_a_hash_a_period_after_they_wit
     for address in ("left.long.ago@example.net", "left.lately@example.net", "stays@example.net"):
         subscribe_to_newsletter(email=address)
     for address in ("left.long.ago@example.net", "left.lately@example.net"):
-        newsletter.unsubscribe({"email": address})
+        subscription.unsubscribe({"email": address})
     period = settings.RETENTION_CONSENT_ADDRESS_DAYS
     Consent.objects.exclude(email="left.lately@example.net").update(created=days_ago(period + 1))
     job.enforce()

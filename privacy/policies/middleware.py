@@ -3,7 +3,7 @@ from urllib.parse import quote
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import policy_changes
+from . import acceptance
 
 SESSION_KEY = "privacy:terms-accepted"
 # Pages a member must reach before accepting: the policies themselves, account pages
@@ -24,9 +24,9 @@ class TermsAcceptanceMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
         ):
-            terms = policy_changes.terms_in_force()
+            terms = acceptance.terms_in_force()
             if terms and request.session.get(SESSION_KEY) != terms.pk:
-                if policy_changes.terms_to_accept(request.user):
+                if acceptance.terms_to_accept(request.user):
                     accept = reverse("privacy:accept_terms")
                     return redirect(f"{accept}?next={quote(request.get_full_path())}")
                 request.session[SESSION_KEY] = terms.pk

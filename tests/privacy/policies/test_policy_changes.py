@@ -6,10 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from privacy import consent, policy_changes, tasks
+from privacy import consent, tasks
 from privacy.models import Consent, PolicyVersion
+from privacy.policies import notices, versions
 
-from ..factories import StaffFactory, UserFactory
+from ...factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_material_change_email_goes_to_active_members_only(mailoutbox):
     UserFactory(is_active=False)
     UserFactory(verified=False)
     policy = publish()
-    assert policy_changes.notify(policy.pk) == 1
+    assert notices.notify(policy.pk) == 1
     assert [m.to[0] for m in mailoutbox] == [active.email]
     message = mailoutbox[0]
     assert "terms of service is changing" in message.subject
@@ -55,8 +56,8 @@ def test_policy_change_emails_are_resumable_and_never_sent_twice(mailoutbox):
     policy = publish()
     # A worker killed after claiming the first two members: the claim has moved on.
     PolicyVersion.objects.filter(pk=policy.pk).update(notified_up_to=members[1].pk)
-    assert policy_changes.notify(policy.pk, batch_size=2) == 3
-    assert policy_changes.notify(policy.pk, batch_size=2) == 0
+    assert notices.notify(policy.pk, batch_size=2) == 3
+    assert notices.notify(policy.pk, batch_size=2) == 0
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.email for m in members[2:])
     policy.refresh_from_db()
     assert policy.notified_at is not None
@@ -64,7 +65,7 @@ def test_policy_change_emails_are_resumable_and_never_sent_twice(mailoutbox):
 
 def test_a_change_that_is_not_material_emails_nobody(mailoutbox):
     UserFactory()
-    assert policy_changes.notify(publish(material=False).pk) == 0
+    assert notices.notify(publish(material=False).pk) == 0
     assert mailoutbox == []
 
 
@@ -111,7 +112,7 @@ def test_history_query_count_does_not_grow_with_versions(client):
 
 
 def test_diff_marks_added_and_removed_lines():
-    assert policy_changes.diff("a\nb\nc", "a\nB\nc") == [
+    assert versions.diff("a\nb\nc", "a\nB\nc") == [
         ("gap", "…"),
         ("same", "a"),
         ("removed", "b"),

@@ -1,10 +1,11 @@
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.urls import reverse
 
 from privacy import consent
 from privacy.models import Consent
 
-from ..factories import StaffFactory, UserFactory
+from ...factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,13 +79,21 @@ def test_preferences_page_records_opt_in_and_opt_out(client):
     assert Consent.objects.filter(user=member).count() == 2
 
 
+def test_preferences_page_links_to_the_reply_email_switch(client):
+    client.force_login(UserFactory())
+    page = client.get("/privacy/preferences/").content.decode()
+    assert reverse("account_overview") + "#emails-heading" in page
+
+
 def test_preferences_page_switches_reply_notifications(client):
+    # The switch is the forums' own, on the account page the preferences page links to.
     member = UserFactory()
     client.force_login(member)
-    client.post("/privacy/preferences/", {"notify_replies": ""})
+    switch = reverse("account_notifications")
+    client.post(switch, {"notify_replies": ""})
     member.refresh_from_db()
     assert member.notify_replies is False
-    client.post("/privacy/preferences/", {"notify_replies": "on"})
+    client.post(switch, {"notify_replies": "on"})
     member.refresh_from_db()
     assert member.notify_replies is True
 

@@ -1,20 +1,27 @@
-"""Proof of consent: the only way the rest of the code reads or writes consent (P2, P9).
+"""Proof of consent (P2, P9): the ledger, and the functions through which the rest of the code
+writes to it and asks what it says.
 
-The ledger (`privacy.models.Consent`) is append-only: a grant or a withdrawal is a new row with
-the exact wording shown (a versioned `ConsentText`), the source and, where relevant, the policy
-version. The current state of a purpose for a person is their newest row. Visitors are known
-by their email address, stored in lower case.
+`models.py` holds the ledger (`Consent`) and the wordings it proves (`ConsentText`); `admin.py`
+the staff's view of both. The ledger is append-only: a grant or a withdrawal is a new row with
+the exact wording shown, the source and, where relevant, the policy version. The current state of
+a purpose for a person is their newest row. Visitors are known by their email address, stored in
+lower case. Every row is written through `record` (or `append`, for a row the staff's form
+built), every wording the code needs through `text_reading` (staff add theirs in the admin).
+Queries that join the ledger to other records (sponsors' leads, retention rules) read the model
+directly.
 
 Erasure ends every grant in force for the person and reduces their rows (`erase`), and
 retention reduces a visitor's rows once the address is of no more use (`reduce`): the address
 gives way to a keyed hash of it, so the history can still be proven (P18) and `latest` still
-finds it for whoever types the address again.
+finds it for whoever types the address again. Retention also deletes rows that a newer choice
+replaced long ago (privacy/personal_data/site.py).
 """
 
 from django.db.models import Q, QuerySet
 
-from .models import Consent, ConsentText, PolicyVersion
-from .registry import keyed_hash
+from ..policies.models import PolicyVersion
+from ..registry import keyed_hash
+from .models import Consent, ConsentText
 
 TERMS = "terms"
 PRIVACY_POLICY = "privacy_policy"
@@ -32,6 +39,18 @@ def current_text(key: str) -> ConsentText:
     return ConsentText.objects.filter(key=key).order_by("-version").first()
 
 
+def text_reading(key: str, wording: str) -> ConsentText:
+    """The newest text for `key` if it reads `wording`, else a new version of it that does."""
+    current = current_text(key)
+    if current is not None and current.wording == wording:
+        return current
+    version = current.version + 1 if current else 1
+    text, _ = ConsentText.objects.get_or_create(
+        key=key, version=version, defaults={"wording": wording}
+    )
+    return text
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -47,17 +66,26 @@ def record(
     policy: PolicyVersion | None = None,
 ) -> Consent:
     """Append a grant or a withdrawal to the ledger."""
-    if user is None and not email:
-        raise ValueError("A consent belongs to a member or to an email address.")
-    return Consent.objects.create(
+    row = Consent(
         user=user,
-        email="" if user else normalise_email(email),
+        email=email,
         purpose=purpose,
         granted=granted,
         source=source,
         text=text,
         policy=policy,
     )
+    return append(row)
+
+
+def append(row: Consent) -> Consent:
+    """Save a new ledger row (built by `record`, or by the staff's form in the admin): a
+    member's row holds no address, a visitor's holds it in lower case."""
+    if row.user is None and not row.email:
+        raise ValueError("A consent belongs to a member or to an email address.")
+    row.email = "" if row.user else normalise_email(row.email)
+    row.save()
+    return row
 
 
 def latest(purpose: str, *, user=None, email: str = "") -> Consent | None:

@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from . import emails, newsletter
-from .cookies.preferences import remember_contact, remembered_contact
+from .. import emails
+from ..cookies.preferences import remember_contact, remembered_contact
+from . import subscription
 from .forms import PreferencesForm, SubscribeForm
 
 
@@ -36,7 +37,7 @@ def subscribe(request):
             )
             if limited:
                 return limited
-            newsletter.request_subscription(email)
+            subscription.request_subscription(email)
             response = render(request, "privacy/newsletter_check_inbox.html", {"email": email})
             remember_contact(request, response, email=email)  # only with consent (P22)
             return response
@@ -48,8 +49,10 @@ def subscribe(request):
 def confirm(request, token: str):
     """GET shows a button and POST confirms, so link scanners cannot subscribe anyone."""
     if request.method == "POST":
-        outcome = newsletter.confirm_subscription(token)
-        status = 400 if outcome in (newsletter.Outcome.INVALID, newsletter.Outcome.EXPIRED) else 200
+        outcome = subscription.confirm_subscription(token)
+        status = (
+            400 if outcome in (subscription.Outcome.INVALID, subscription.Outcome.EXPIRED) else 200
+        )
         return render(
             request, "privacy/newsletter_confirmed.html", {"outcome": outcome.value}, status=status
         )
@@ -59,10 +62,10 @@ def confirm(request, token: str):
 @csrf_exempt  # the signed token is the credential; RFC 8058 one-click POSTs carry no CSRF token
 def unsubscribe(request, token: str):
     """POST unsubscribes at once (RFC 8058); GET shows a one-button page."""
-    who = newsletter.read_unsubscribe_token(token)
+    who = subscription.read_unsubscribe_token(token)
     if who is None:
         return render(request, "privacy/unsubscribe.html", {"outcome": "invalid"}, status=400)
     if request.method == "POST":
-        outcome = newsletter.unsubscribe(who)
+        outcome = subscription.unsubscribe(who)
         return render(request, "privacy/unsubscribe.html", {"outcome": outcome.value})
     return render(request, "privacy/unsubscribe.html", {"outcome": "ask"})

@@ -1,15 +1,11 @@
-"""Policy versions, consent wordings and the read-only consent ledger (P2, P9, P24)."""
+"""Consent wordings and the consent ledger, which staff read and add to (P2, P9)."""
 
 from django import forms
 from django.contrib import admin
 
-from .. import consent, policy_changes
-from ..models import (
-    Consent,
-    ConsentText,
-    PolicyVersion,
-)
-from .read_only import WrittenBySite
+from .. import consent
+from ..admin.read_only import WrittenBySite
+from .models import Consent, ConsentText
 
 
 class StaffConsentForm(forms.ModelForm):
@@ -26,19 +22,6 @@ class StaffConsentForm(forms.ModelForm):
         if not cleaned.get("user") and not cleaned.get("email"):
             raise forms.ValidationError("Choose the member, or give the visitor's email address.")
         return cleaned
-
-
-@admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
-    list_display = ["kind", "version", "effective_date", "material", "created", "notified_at"]
-    list_filter = ["kind", "material"]
-    ordering = ["kind", "-version"]
-    readonly_fields = ["notified_at"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A material change is emailed to every active member (P24), once.
-        policy_changes.start_notifying(obj)
 
 
 @admin.register(ConsentText)
@@ -69,5 +52,4 @@ class ConsentAdmin(WrittenBySite, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.source = Consent.Source.STAFF
-        obj.email = "" if obj.user else consent.normalise_email(obj.email)
-        super().save_model(request, obj, form, change)
+        consent.append(obj)

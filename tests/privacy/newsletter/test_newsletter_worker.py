@@ -1,10 +1,11 @@
 import pytest
 from django.core import mail
 
-from privacy import consent, newsletter
+from privacy import consent
 from privacy.models import Consent, ConsentText, Newsletter
+from privacy.newsletter import sending
 
-from ..factories import UserFactory
+from ...factories import UserFactory
 
 
 @pytest.mark.usefixtures("celery_worker")
@@ -24,7 +25,7 @@ def test_a_newsletter_is_sent_by_a_real_celery_worker(settings, wait_until):
         )[0],
     )
     item = Newsletter.objects.create(subject="Worker news", body="Hello.")
-    assert newsletter.start_sending(item)
+    assert sending.start_sending(item)
     wait_until(lambda: Newsletter.objects.get(pk=item.pk).status == Newsletter.Status.SENT)
     item.refresh_from_db()
     assert item.status == Newsletter.Status.SENT

@@ -9,12 +9,10 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import consent, newsletter
-from ..models import (
-    Newsletter,
-    NewsletterDelivery,
-)
-from .read_only import WrittenBySite
+from .. import consent
+from ..admin.read_only import WrittenBySite
+from . import sending
+from .models import Newsletter, NewsletterDelivery
 
 
 @admin.register(Newsletter)
@@ -37,7 +35,7 @@ class NewsletterAdmin(admin.ModelAdmin):
         if obj.pk is None or obj.status == Newsletter.Status.DRAFT:
             subscribers = consent.granted(consent.NEWSLETTER).count()
             return f"Not sent yet. {subscribers} people consent to the newsletter now."
-        counts = newsletter.delivery_counts(obj)
+        counts = sending.delivery_counts(obj)
         return ", ".join(
             f"{label}: {counts.get(value, 0)}" for value, label in NewsletterDelivery.Status.choices
         )
@@ -52,8 +50,8 @@ class NewsletterAdmin(admin.ModelAdmin):
     def text_preview(self, obj):
         if obj.pk is None:
             return "Save to see a preview."
-        text = newsletter.render(obj)["text"].replace(
-            newsletter.UNSUBSCRIBE_PLACEHOLDER, "(each recipient's own unsubscribe link)"
+        text = sending.render(obj)["text"].replace(
+            sending.UNSUBSCRIBE_PLACEHOLDER, "(each recipient's own unsubscribe link)"
         )
         return format_html("<pre>{}</pre>", text)
 
@@ -63,7 +61,7 @@ class NewsletterAdmin(admin.ModelAdmin):
 
     def response_change(self, request, obj):
         if "_send_test" in request.POST:
-            newsletter.send_test(obj, request.user)
+            sending.send_test(obj, request.user)
             self.message_user(request, f"A test copy is on its way to {request.user.email}.")
             return HttpResponseRedirect(request.path)
         if "_send" in request.POST:
@@ -77,7 +75,7 @@ class NewsletterAdmin(admin.ModelAdmin):
             raise PermissionDenied
         change_url = f"../../{item.pk}/change/"
         if request.method == "POST":
-            if newsletter.start_sending(item):
+            if sending.start_sending(item):
                 self.message_user(request, "The newsletter is being sent in batches.")
             else:
                 self.message_user(

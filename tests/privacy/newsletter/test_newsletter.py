@@ -6,23 +6,13 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import signing
 from django.test import Client
 
-from privacy import consent, newsletter, tasks
+from privacy import consent, tasks
 from privacy.models import Consent, Newsletter, NewsletterDelivery
+from privacy.newsletter import sending, subscription
 
-from ..factories import StaffFactory, UserFactory
+from ...factories import StaffFactory, UserFactory, subscribe_to_newsletter
 
 pytestmark = pytest.mark.django_db
-
-
-def subscribe(member=None, email=""):
-    return consent.record(
-        user=member,
-        email=email,
-        purpose=consent.NEWSLETTER,
-        granted=True,
-        source=Consent.Source.SIGNUP,
-        text=consent.current_text("signup-newsletter"),
-    )
 
 
 def withdraw(member):
@@ -39,7 +29,7 @@ def draft(**kwargs):
     return Newsletter.objects.create(subject="November news", body="Hello **everyone**.", **kwargs)
 
 
-def sending(**kwargs):
+def started(**kwargs):
     return draft(status=Newsletter.Status.SENDING, **kwargs)
 
 
@@ -56,10 +46,10 @@ def local(url):
 
 def test_newsletter_goes_only_to_members_and_visitors_who_consent(mailoutbox):
     yes, no = UserFactory(), UserFactory()
-    subscribe(yes)
-    subscribe(email="visitor@example.org")
-    item = sending()
-    assert newsletter.send(item.pk) == 2
+    subscribe_to_newsletter(user=yes)
+    subscribe_to_newsletter(email="visitor@example.org")
+    item = started()
+    assert sending.send(item.pk) == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted([yes.email, "visitor@example.org"])
     assert no.email not in {m.to[0] for m in mailoutbox}
     item.refresh_from_db()
@@ -71,18 +61,18 @@ def test_newsletter_goes_only_to_members_and_visitors_who_consent(mailoutbox):
 
 
 def test_members_with_an_unverified_address_get_no_newsletter(mailoutbox):
-    subscribe(UserFactory(verified=False))
-    assert newsletter.send(sending().pk) == 0
+    subscribe_to_newsletter(user=UserFactory(verified=False))
+    assert sending.send(started().pk) == 0
 
 
 def test_newsletter_never_goes_to_someone_who_withdrew_just_before_sending(mailoutbox):
     stays, leaves = UserFactory(), UserFactory()
-    subscribe(stays)
-    subscribe(leaves)
-    item = sending()
-    newsletter.create_deliveries(item)
+    subscribe_to_newsletter(user=stays)
+    subscribe_to_newsletter(user=leaves)
+    item = started()
+    sending.create_deliveries(item)
     withdraw(leaves)  # after the recipient list was made, before the batch is sent
-    newsletter.send(item.pk)
+    sending.send(item.pk)
     assert [m.to[0] for m in mailoutbox] == [stays.email]
     assert NewsletterDelivery.objects.get(user=leaves).status == NewsletterDelivery.Status.SKIPPED
 
@@ -90,9 +80,9 @@ def test_newsletter_never_goes_to_someone_who_withdrew_just_before_sending(mailo
 def test_resumed_send_sends_nobody_twice(mailoutbox, monkeypatch):
     members = UserFactory.create_batch(5)
     for member in members:
-        subscribe(member)
-    item = sending()
-    real_send_batch = newsletter.send_batch
+        subscribe_to_newsletter(user=member)
+    item = started()
+    real_send_batch = sending.send_batch
     calls = []
 
     def crash_after_two_batches(*args, **kwargs):
@@ -101,67 +91,68 @@ def test_resumed_send_sends_nobody_twice(mailoutbox, monkeypatch):
         calls.append(1)
         return real_send_batch(*args, **kwargs)
 
-    monkeypatch.setattr(newsletter, "send_batch", crash_after_two_batches)
+    monkeypatch.setattr(sending, "send_batch", crash_after_two_batches)
     with pytest.raises(SystemExit):
-        newsletter.send(item.pk, batch_size=2)
+        sending.send(item.pk, batch_size=2)
     assert len(mailoutbox) == 4
-    monkeypatch.setattr(newsletter, "send_batch", real_send_batch)
-    newsletter.send(item.pk, batch_size=2)  # the task runs again
-    newsletter.send(item.pk, batch_size=2)  # and once more: nothing left
+    monkeypatch.setattr(sending, "send_batch", real_send_batch)
+    sending.send(item.pk, batch_size=2)  # the task runs again
+    sending.send(item.pk, batch_size=2)  # and once more: nothing left
     recipients = [m.to[0] for m in mailoutbox]
     assert sorted(recipients) == sorted(m.email for m in members)
     assert NewsletterDelivery.objects.filter(status="sent").count() == 5
 
 
+@pytest.mark.usefixtures("newsletter_subscriber")
 def test_rows_claimed_by_a_killed_worker_are_not_sent_again(mailoutbox):
-    member = UserFactory()
-    subscribe(member)
-    item = sending()
-    newsletter.create_deliveries(item)
+    item = started()
+    sending.create_deliveries(item)
     NewsletterDelivery.objects.update(status=NewsletterDelivery.Status.CLAIMED)
-    newsletter.send(item.pk)
+    sending.send(item.pk)
     assert mailoutbox == []
 
 
 def test_a_double_click_on_send_queues_the_newsletter_once(django_capture_on_commit_callbacks):
     item = draft()
     with django_capture_on_commit_callbacks() as callbacks:
-        assert newsletter.start_sending(item) is True
-        assert newsletter.start_sending(item) is False
+        assert sending.start_sending(item) is True
+        assert sending.start_sending(item) is False
     assert len(callbacks) == 1
     item.refresh_from_db()
     assert item.status == Newsletter.Status.SENDING
 
 
 def test_a_draft_or_a_sent_newsletter_is_not_sent_by_the_task(mailoutbox):
-    subscribe(UserFactory())
-    assert newsletter.send(draft().pk) == 0
-    assert newsletter.send(draft(status=Newsletter.Status.SENT).pk) == 0
+    subscribe_to_newsletter(user=UserFactory())
+    assert sending.send(draft().pk) == 0
+    assert sending.send(draft(status=Newsletter.Status.SENT).pk) == 0
     assert mailoutbox == []
 
 
-def test_every_newsletter_has_one_click_unsubscribe_headers_and_link(mailoutbox):
-    member = UserFactory()
-    subscribe(member)
-    newsletter.send(sending().pk)
+def test_every_newsletter_has_one_click_unsubscribe_headers_and_link(
+    mailoutbox, newsletter_subscriber
+):
+    member = newsletter_subscriber
+    sending.send(started().pk)
     message = mailoutbox[0]
     url = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url in message.body and url in message.alternatives[0][0]
-    assert newsletter.read_unsubscribe_token(url.rstrip("/").rsplit("/", 1)[1]) == {"user": member}
+    assert subscription.read_unsubscribe_token(url.rstrip("/").rsplit("/", 1)[1]) == {
+        "user": member
+    }
 
 
 # Unsubscribing
 
 
 def unsubscribe_path(member=None, email=""):
-    token = newsletter.unsubscribe_token(user_id=member.pk if member else None, email=email)
+    token = subscription.unsubscribe_token(user_id=member.pk if member else None, email=email)
     return f"/privacy/unsubscribe/{token}/"
 
 
-def test_one_click_post_unsubscribes_at_once_without_login_or_csrf_token():
-    member = UserFactory()
-    subscribe(member)
+def test_one_click_post_unsubscribes_at_once_without_login_or_csrf_token(newsletter_subscriber):
+    member = newsletter_subscriber
     mail_client = Client(enforce_csrf_checks=True)  # as a mail provider's RFC 8058 POST
     response = mail_client.post(unsubscribe_path(member), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
@@ -170,9 +161,10 @@ def test_one_click_post_unsubscribes_at_once_without_login_or_csrf_token():
     assert row.source == Consent.Source.UNSUBSCRIBE and row.text.key == "newsletter-unsubscribe"
 
 
-def test_unsubscribe_link_shows_a_button_and_changes_nothing_until_pressed(client):
-    member = UserFactory()
-    subscribe(member)
+def test_unsubscribe_link_shows_a_button_and_changes_nothing_until_pressed(
+    client, newsletter_subscriber
+):
+    member = newsletter_subscriber
     page = client.get(unsubscribe_path(member))
     assert page.status_code == 200 and b'<button type="submit">Unsubscribe' in page.content
     assert consent.has_consent(consent.NEWSLETTER, user=member)
@@ -181,16 +173,15 @@ def test_unsubscribe_link_shows_a_button_and_changes_nothing_until_pressed(clien
 
 
 def test_visitor_unsubscribes_by_address(client):
-    subscribe(email="visitor@example.org")
+    subscribe_to_newsletter(email="visitor@example.org")
     client.post(unsubscribe_path(email="visitor@example.org"))
     assert not consent.has_consent(consent.NEWSLETTER, email="visitor@example.org")
 
 
-def test_forged_or_tampered_unsubscribe_token_is_refused(client):
-    victim = UserFactory()
-    subscribe(victim)
+def test_forged_or_tampered_unsubscribe_token_is_refused(client, newsletter_subscriber):
+    victim = newsletter_subscriber
     forged = signing.dumps({"u": victim.pk}, salt="another-purpose")
-    mine = newsletter.unsubscribe_token(email="me@example.org")
+    mine = subscription.unsubscribe_token(email="me@example.org")
     theirs = signing.dumps({"u": victim.pk}).split(":")[0]
     tampered = "/privacy/unsubscribe/" + theirs + mine[mine.index(":") :] + "/"
     for path in (f"/privacy/unsubscribe/{forged}/", tampered, "/privacy/unsubscribe/garbage/"):
@@ -200,9 +191,10 @@ def test_forged_or_tampered_unsubscribe_token_is_refused(client):
     assert consent.has_consent(consent.NEWSLETTER, user=victim)
 
 
-def test_unsubscribing_twice_or_when_not_subscribed_writes_nothing_more(client):
-    member = UserFactory()
-    subscribe(member)
+def test_unsubscribing_twice_or_when_not_subscribed_writes_nothing_more(
+    client, newsletter_subscriber
+):
+    member = newsletter_subscriber
     client.post(unsubscribe_path(member))
     response = client.post(unsubscribe_path(member))
     assert b"You are not subscribed" in response.content
@@ -319,7 +311,7 @@ def test_the_confirmation_is_sent_by_a_task_after_commit(
 def test_staff_send_a_test_and_then_the_newsletter_from_admin(client, mailoutbox):
     staff = StaffFactory()
     TOTP.activate(staff, generate_totp_secret())  # the admin requires a second factor
-    subscribe(UserFactory())
+    subscribe_to_newsletter(user=UserFactory())
     client.force_login(staff)
     item = draft()
     url = f"/admin/privacy/newsletter/{item.pk}/change/"
@@ -343,12 +335,11 @@ def test_staff_send_a_test_and_then_the_newsletter_from_admin(client, mailoutbox
 
 
 def test_the_sweep_resumes_a_newsletter_whose_task_was_lost(
-    mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+    mailoutbox, eager_tasks, django_capture_on_commit_callbacks, newsletter_subscriber
 ):
     # What the sweep queues runs here and now, in this process (eager_tasks).
-    member = UserFactory()
-    subscribe(member)
-    item = sending()  # marked as sending, but its task never ran
+    member = newsletter_subscriber
+    item = started()  # marked as sending, but its task never ran
     draft()
     with django_capture_on_commit_callbacks(execute=True):
         tasks.resume_sending()
@@ -361,8 +352,8 @@ def test_the_sweep_resumes_a_newsletter_whose_task_was_lost(
 
 
 def test_a_subscription_made_before_joining_does_not_outlive_the_members_own_choice(mailoutbox):
-    subscribe(email="later.member@example.org")  # as a visitor
+    subscribe_to_newsletter(email="later.member@example.org")  # as a visitor
     member = UserFactory(email="Later.Member@example.org")
     withdraw(member)  # on the preferences page, once a member
-    newsletter.send(sending().pk)
+    sending.send(started().pk)
     assert mailoutbox == []

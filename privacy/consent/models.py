@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .policies import PolicyVersion
+from ..policies.models import PolicyVersion
 
 
 class ConsentText(models.Model):
