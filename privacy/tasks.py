@@ -2,7 +2,14 @@ import logging
 
 from celery import shared_task
 
-from . import newsletter, policy_changes, requests, retention, stats
+from . import newsletter, policy_changes, retention, stats
+from .requests.tasks import (  # noqa: F401
+    build_data_export,
+    erase_data,
+    send_data_request_digest,
+    send_request_confirmation,
+    sweep_data_requests,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +36,6 @@ def send_newsletter_confirmation(email: str, text_id: int) -> None:
     newsletter.send_confirmation(email, text_id)
 
 
-@shared_task(name="privacy.send_request_confirmation")
-def send_request_confirmation(request_id: int) -> None:
-    requests.send_confirmation(request_id)
-
-
 @shared_task(name="privacy.flush_visit_counts")
 def flush_visit_counts() -> int:
     """Move the visit counters from the cache to the database (P5); safe to run at any time."""
@@ -49,24 +51,3 @@ def notify_policy_change(policy_id: int) -> None:
 def resume_sending() -> int:
     """Re-send newsletters and policy-change emails whose task was lost (the rows are the truth)."""
     return newsletter.sweep() + policy_changes.sweep()
-
-
-@shared_task(name="privacy.build_data_export")
-def build_data_export(export_id: int) -> None:
-    requests.build_export(export_id)
-
-
-@shared_task(name="privacy.erase_data")
-def erase_data(request_id: int) -> None:
-    requests.erase(request_id)
-
-
-@shared_task(name="privacy.sweep_data_requests")
-def sweep_data_requests() -> int:
-    """Re-send exports and erasures whose task was lost (the database row is the truth)."""
-    return requests.sweep()
-
-
-@shared_task(name="privacy.send_data_request_digest")
-def send_data_request_digest() -> int:
-    return requests.send_digest()

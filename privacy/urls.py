@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import newsletter_views, policy_views, request_views, views
+from . import newsletter_views, policy_views, views
 from .models import PolicyVersion
 
 app_name = "privacy"
@@ -15,16 +15,5 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", newsletter_views.unsubscribe, name="unsubscribe"),
     path("history/", policy_views.history, name="history"),
     path("terms/accept/", policy_views.accept_terms, name="accept_terms"),
-    path("my-data/", request_views.my_data, name="my_data"),
-    path("my-data/export/", request_views.request_export, name="request_export"),
-    path("my-data/erase/", request_views.erase_account, name="erase_account"),
-    path("my-data/requests/", request_views.member_request, name="member_request"),
-    path(
-        "my-data/requests/<int:pk>/withdraw/",
-        request_views.withdraw_request,
-        name="withdraw_request",
-    ),
-    path("my-data/download/<str:token>/", request_views.download_export, name="export_download"),
-    path("requests/new/", request_views.new_request, name="request_new"),
-    path("requests/confirm/<str:token>/", request_views.confirm_request, name="request_confirm"),
+    path("", include("privacy.requests.urls")),
 ]

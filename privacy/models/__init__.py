@@ -5,6 +5,16 @@ from ..feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
 )
+from ..requests.models import (  # noqa: F401
+    DataExport,
+    DataRequest,
+    DataRequestQuerySet,
+    ProcessingRestriction,
+    ProcessingRestrictionQuerySet,
+    RequestEvent,
+    _export_storage,  # named by migration 0008
+    add_months,
+)
 from ..sponsors.models import (  # noqa: F401
     DisclosedLead,
     Disclosure,
@@ -37,14 +47,4 @@ from .newsletter import (  # noqa: F401
 from .policies import (  # noqa: F401
     PolicyQuerySet,
     PolicyVersion,
-)
-from .requests import (  # noqa: F401
-    DataExport,
-    DataRequest,
-    DataRequestQuerySet,
-    ProcessingRestriction,
-    ProcessingRestrictionQuerySet,
-    RequestEvent,
-    _export_storage,  # named by migration 0008
-    add_months,
 )

@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from privacy.models import DataRequest
-from privacy.requests import DIGEST_DAYS
+from privacy.requests.digest import DIGEST_DAYS
 
 register = template.Library()
 

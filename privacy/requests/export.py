@@ -1,4 +1,5 @@
-"""The data export (P12): one ZIP with data.json (machine-readable) and index.html (readable).
+"""The data export (P12): the task's work, once a member's request or staff started it
+(`state.produce_export`). One ZIP with data.json (machine-readable) and index.html (readable).
 
 Both files are written record by record from the registry's exporters into a temporary file, so
 a member with tens of thousands of posts never needs the whole export in memory. The site holds
@@ -18,14 +19,37 @@ from html import escape  # the standard library's: several times faster on big e
 from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import registry
-from .models import DataExport
+from .. import registry
+from .models import DataExport, DataRequest, RequestEvent
+from .state import close, locked
 
 SCHEMA_VERSION = 1
 _encoder = DjangoJSONEncoder(ensure_ascii=False)
+Status, Action = DataRequest.Status, RequestEvent.Action
+
+
+def build_export(export_id: int) -> None:
+    """Safe to run twice, and a rerun after a crash starts the file afresh."""
+    export = DataExport.objects.select_related("request", "user").filter(pk=export_id).first()
+    if export is None or export.ready:
+        return
+    request = export.request
+    write_export(export, subject=export.user or request.email)
+    with transaction.atomic():
+        export.ready = timezone.now()
+        export.save(update_fields=["file", "size", "ready"])
+        request = locked(request)
+        request.enqueued = None
+        request.save(update_fields=["enqueued"])
+        RequestEvent.objects.create(request=request, action=Action.EXPORT_READY)
+        if request.is_pending:
+            close(
+                request, Status.COMPLETED, "A copy of your data was sent.", None, Action.COMPLETED
+            )
 
 
 def write_export(export: DataExport, *, subject) -> None:

@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-# Data-subject requests (P12-P16, P18): privacy/requests.py holds the rules that change them.
+# Data-subject requests (P12-P16, P18): privacy/requests/state.py holds the rules that change them.
 
 
 def add_months(day, months: int):
