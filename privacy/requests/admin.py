@@ -1,11 +1,8 @@
 """Data-subject requests (P12-P16)."""
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from ..admin.read_only import WrittenBySite
@@ -28,11 +25,10 @@ class DueFilter(admin.SimpleListFilter):
         return [("overdue", "Overdue"), ("week", "Due within 7 days"), ("pending", "All pending")]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.due_by(today - timedelta(days=1))
+            return queryset.overdue()
         if self.value() == "week":
-            return queryset.due_by(today + timedelta(days=DIGEST_DAYS))
+            return queryset.due_within(DIGEST_DAYS)
         if self.value() == "pending":
             return queryset.pending()
         return queryset

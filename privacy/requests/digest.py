@@ -1,6 +1,6 @@
 """The privacy officers' digest of the requests due soon or overdue (P15)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -22,10 +22,11 @@ def privacy_officers():
 
 
 def send_digest(today: date | None = None) -> int:
-    """Email privacy officers the requests due within 7 days or overdue; returns emails sent."""
+    """Email privacy officers the requests due within DIGEST_DAYS days or overdue; returns
+    how many emails were sent."""
     today = today or timezone.localdate()
     due = sorted(
-        DataRequest.objects.due_by(today + timedelta(days=DIGEST_DAYS)),
+        DataRequest.objects.due_within(DIGEST_DAYS, today),
         key=lambda r: r.effective_due_date,
     )
     if not due:

@@ -1,6 +1,7 @@
 """Data-subject requests, their audit trail, exports and restrictions (P12-P16, P18)."""
 
 import calendar
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -28,14 +29,17 @@ class DataRequestQuerySet(models.QuerySet):
         """Requests still to be answered: the ones with a due date that matters."""
         return self.filter(status__in=DataRequest.PENDING)
 
-    def due_by(self, day):
-        """Pending requests due on or before `day` (overdue ones included)."""
+    def due_within(self, days: int, today=None):
+        """Pending requests due in the next `days` days (counted from `today`, by default the
+        local date), overdue ones included; an extension's date replaces the first one."""
+        day = (today or timezone.localdate()) + timedelta(days=days)
         return self.pending().filter(
             Q(extended_due_date__isnull=True, due_date__lte=day) | Q(extended_due_date__lte=day)
         )
 
-    def with_people(self):
-        return self.select_related("user", "handler")
+    def overdue(self, today=None):
+        """Pending requests whose due date has passed."""
+        return self.due_within(-1, today)
 
 
 class DataRequest(models.Model):
