@@ -222,6 +222,8 @@ ACCOUNT_RATE_LIMITS = {
     # client and per address, so they can flood neither many inboxes nor one.
     "newsletter_confirmation": "10/h/ip,3/d/key",
     "data_request_confirmation": "10/h/ip,3/d/key",
+    # Wrong passwords or codes on a member's erasure form before it pauses (privacy.requests).
+    "erase_account": "5/15m/user",
 }
 # When the cache cannot be reached, these rate limits refuse (community.middleware) instead of
 # letting everything through: sign-in, password reset and the forms that send an email.

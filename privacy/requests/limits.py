@@ -1,4 +1,4 @@
-"""What one person may ask for, and how often (P15)."""
+"""What one person may ask for, and how often (P12, P15)."""
 
 from datetime import timedelta
 
@@ -44,3 +44,9 @@ def check_limits(*, kind: str, user=None, requester_hash: str) -> None:
             f"another once one is answered, or write to our data protection officer at "
             f"{settings.DPO_EMAIL} to add to one."
         )
+
+
+def export_in_progress(requests) -> bool:
+    """One copy at a time (P12): whether one of a member's requests is a copy of their data
+    still being prepared. It takes the requests, which a page may already have loaded."""
+    return any(r.kind == Kind.ACCESS and r.is_pending for r in requests)

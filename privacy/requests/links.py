@@ -20,8 +20,10 @@ def confirmation_url(request: DataRequest) -> str:
     return reverse("privacy:request_confirm", args=[token])
 
 
-def request_for_token(token: str) -> DataRequest:
-    """The request a confirmation link was made for; RequestError if forged or expired."""
+def request_to_confirm(token: str) -> DataRequest:
+    """The request a confirmation link was made for, while it awaits confirmation; RequestError
+    if the link is forged or expired, or the request gone or already confirmed (a link works
+    once)."""
     try:
         pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired:
@@ -33,6 +35,8 @@ def request_for_token(token: str) -> DataRequest:
     request = DataRequest.objects.filter(pk=pk).first()
     if request is None:
         raise RequestError("This request no longer exists: please make it again.")
+    if request.status != DataRequest.Status.AWAITING_CONFIRMATION:
+        raise RequestError("This request is already confirmed: the link works once.")
     return request
 
 

@@ -178,6 +178,14 @@ def _export_storage():
     return storages["exports"]
 
 
+class DataExportQuerySet(models.QuerySet):
+    def downloadable(self):
+        """Ready, and younger than RETENTION_DATA_EXPORT_DAYS, after which retention deletes
+        them and their download links expire."""
+        fresh = timezone.now() - timedelta(days=settings.RETENTION_DATA_EXPORT_DAYS)
+        return self.filter(ready__isnull=False, created__gte=fresh)
+
+
 class DataExport(models.Model):
     """A ZIP of everything held about a requester (P12), kept for 72 hours in private storage."""
 
@@ -194,6 +202,8 @@ class DataExport(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     ready = models.DateTimeField(null=True, blank=True)
+
+    objects = DataExportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

@@ -1,38 +1,31 @@
 """Pages for data-subject requests: a member's /privacy/my-data/, a visitor's request form,
 the confirmation link and the export download (P12-P15)."""
 
-from datetime import timedelta
-
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import cookies, emails
-from . import links, state
+from . import limits, links, state
 from .errors import RequestError
 from .forms import ErasureForm, MemberRequestForm, VisitorRequestForm
 from .models import DataExport, DataRequest
 from .restriction import is_restricted
 
 Kind = DataRequest.Kind
-# Wrong passwords on the erasure form before it pauses for a quarter of an hour.
-ERASURE_ATTEMPTS = 5
 
 
 @login_required
 def my_data(request, form=None):
-    fresh = timezone.now() - timedelta(days=settings.RETENTION_DATA_EXPORT_DAYS)
-    downloads = DataExport.objects.filter(ready__isnull=False, created__gte=fresh)
     data_requests = DataRequest.objects.filter(user=request.user).prefetch_related(
-        Prefetch("exports", queryset=downloads, to_attr="downloads")
+        Prefetch("exports", queryset=DataExport.objects.downloadable(), to_attr="downloads")
     )
     rows = [
         (r, [(e, links.export_url(e)) for e in r.downloads if e.user_id == request.user.pk])
@@ -42,7 +35,7 @@ def my_data(request, form=None):
         "rows": rows,
         "form": form or MemberRequestForm(),
         "self_service_export": settings.DATA_REQUESTS_SELF_SERVICE_EXPORT,
-        "export_pending": any(r.kind == Kind.ACCESS and r.is_pending for r in data_requests),
+        "export_pending": limits.export_in_progress(data_requests),
         "restricted": is_restricted(request.user),
     }
     return render(request, "privacy/my_data.html", context, status=400 if form else 200)
@@ -53,8 +46,7 @@ def my_data(request, form=None):
 def request_export(request):
     if not settings.DATA_REQUESTS_SELF_SERVICE_EXPORT:
         raise Http404
-    pending = DataRequest.objects.pending().filter(user=request.user, kind=Kind.ACCESS)
-    if pending.exists():
+    if limits.export_in_progress(DataRequest.objects.filter(user=request.user)):
         messages.info(request, "We are already preparing a copy of your data.")
         return redirect("privacy:my_data")
     try:
@@ -96,18 +88,16 @@ def withdraw_request(request, pk: int):
 
 @login_required
 def erase_account(request):
-    attempts_key = f"privacy:erasure-attempts:{request.user.pk}"
     if request.method == "POST":
         form = ErasureForm(request.POST, user=request.user)
-        if cache.get(attempts_key, 0) >= ERASURE_ATTEMPTS:
+        if not ratelimit.consume(request, action="erase_account", dry_run=True):
             form.add_error(None, "Too many attempts. Try again in a quarter of an hour.")
         elif form.is_valid():
             state.create(kind=Kind.ERASURE, user=request.user, keep_posts=form.keep_posts)
             logout(request)
             return render(request, "privacy/request_erasing.html")
-        else:
-            cache.add(attempts_key, 0, timeout=15 * 60)
-            cache.incr(attempts_key)
+        else:  # a wrong password or code counts towards the pause
+            ratelimit.consume(request, action="erase_account")
     else:
         form = ErasureForm(user=request.user)
     status = 400 if form.errors else 200
@@ -140,9 +130,7 @@ def new_request(request):
 def confirm_request(request, token: str):
     """GET shows a button and POST confirms, so link scanners confirm nothing."""
     try:
-        data_request = links.request_for_token(token)
-        if data_request.status != DataRequest.Status.AWAITING_CONFIRMATION:
-            raise RequestError("This request is already confirmed: the link works once.")
+        data_request = links.request_to_confirm(token)
         if request.method == "POST":
             state.confirm(data_request)
             return render(request, "privacy/request_confirmed.html", {"data_request": data_request})
