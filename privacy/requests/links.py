@@ -45,7 +45,8 @@ def export_url(export: DataExport) -> str:
 
 
 def export_for_token(token: str) -> DataExport | None:
-    """The ready export a download link was made for, while the link lasts (72 hours)."""
+    """The ready export a download link was made for, while the link lasts
+    (RETENTION_DATA_EXPORT_DAYS, as long as the export itself)."""
     max_age = timedelta(days=settings.RETENTION_DATA_EXPORT_DAYS)
     try:
         pk = signing.loads(token, salt=EXPORT_SALT, max_age=max_age)

@@ -4,6 +4,7 @@ import calendar
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -173,8 +174,7 @@ class RequestEvent(models.Model):
 
 
 def _export_storage():
-    from django.core.files.storage import storages
-
+    """The private storage of exports (settings.STORAGES["exports"]), looked up when used."""
     return storages["exports"]
 
 
@@ -187,7 +187,8 @@ class DataExportQuerySet(models.QuerySet):
 
 
 class DataExport(models.Model):
-    """A ZIP of everything held about a requester (P12), kept for 72 hours in private storage."""
+    """A ZIP of everything held about a requester (P12), kept in private storage for
+    RETENTION_DATA_EXPORT_DAYS days (the retention rule "data-exports")."""
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="exports")
     user = models.ForeignKey(
