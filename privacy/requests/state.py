@@ -162,12 +162,7 @@ def withdraw(request: DataRequest) -> None:
 @transaction.atomic
 def produce_export(request: DataRequest, *, by=None) -> DataExport:
     """Start building a ZIP of everything held about the requester; they get an email."""
-    request = locked(request)
-    if request.kind != Kind.ACCESS:
-        raise RequestError("Only an access request produces an export.")
-    if request.status in (Status.OPEN, Status.WAITING):
-        start(request, by=by)
-    _require_pending(request)
+    request = _start_work(request, Kind.ACCESS, "Only an access request produces an export.", by)
     export = DataExport.objects.create(request=request, user=request.user)
     enqueue_work(request)
     return export
@@ -175,13 +170,19 @@ def produce_export(request: DataRequest, *, by=None) -> DataExport:
 
 @transaction.atomic
 def carry_out_erasure(request: DataRequest, *, by=None) -> None:
+    request = _start_work(request, Kind.ERASURE, "Only an erasure request erases data.", by)
+    enqueue_work(request)
+
+
+def _start_work(request: DataRequest, kind: str, refusal: str, by) -> DataRequest:
+    """The request locked and in progress, if it is of that kind and still to be answered."""
     request = locked(request)
-    if request.kind != Kind.ERASURE:
-        raise RequestError("Only an erasure request erases data.")
+    if request.kind != kind:
+        raise RequestError(refusal)
     if request.status in (Status.OPEN, Status.WAITING):
         start(request, by=by)
     _require_pending(request)
-    enqueue_work(request)
+    return request
 
 
 # Restriction (P14)
