@@ -10,10 +10,11 @@ under /privacy/my-data/ and /privacy/requests/; admin.py staff handling; tasks.p
 tasks; personal_data.py its declarations in the registry (imported by
 privacy/personal_data/__init__.py, whose order counts).
 
-Other features ask one thing of requests: whether a member's processing is restricted (the
-newsletter and the forums' notifications leave them out), so that is importable from here.
+Other features ask one thing of requests: which members' processing is not restricted (the
+newsletter and the forums' notifications leave the others out), so `unrestricted` is importable
+from here.
 """
 
-from .restriction import is_restricted, unrestricted
+from .restriction import unrestricted
 
-__all__ = ["is_restricted", "unrestricted"]
+__all__ = ["unrestricted"]
