@@ -46,8 +46,10 @@ from django.utils import timezone  # noqa: E402
 
 from forums.models import Category, Post, Topic, User  # noqa: E402
 from forums.posting import reply, start_topic  # noqa: E402
-from privacy import requests  # noqa: E402
 from privacy.models import DataExport, DataRequest  # noqa: E402
+from privacy.requests import state  # noqa: E402
+from privacy.requests.erasure import erase  # noqa: E402
+from privacy.requests.export import build_export  # noqa: E402
 
 TOPICS = 100
 
@@ -90,9 +92,9 @@ def make_member(name: str, posts: int, category: Category) -> tuple[User, list[T
 
 def build_one_export(member: User) -> DataExport:
     with transaction.atomic():
-        request = requests.create(kind=DataRequest.Kind.ACCESS, user=member)
+        request = state.create(kind=DataRequest.Kind.ACCESS, user=member)
     export = request.exports.get()
-    requests.build_export(export.pk)
+    build_export(export.pk)
     export.refresh_from_db()
     return export
 
@@ -146,13 +148,13 @@ class Poster(threading.Thread):
 
 def bench_erasure(member: User, topics: list[Topic], other: User, keep_posts: bool) -> None:
     with transaction.atomic():
-        request = requests.create(kind=DataRequest.Kind.ERASURE, user=member, keep_posts=keep_posts)
+        request = state.create(kind=DataRequest.Kind.ERASURE, user=member, keep_posts=keep_posts)
     poster = Poster(other, topics)
     poster.start()
     time.sleep(0.5)
     started = time.perf_counter()
     try:
-        requests.erase(request.pk)
+        erase(request.pk)
     except DatabaseError as error:  # rolled back whole; the sweep would run it again
         print(f"erasure failed and rolled back: {str(error).splitlines()[0]}")
     seconds = time.perf_counter() - started

@@ -231,6 +231,8 @@ ACCOUNT_RATE_LIMITS = {
     # client and per address, so they can flood neither many inboxes nor one.
     "newsletter_confirmation": "10/h/ip,3/d/key",
     "data_request_confirmation": "10/h/ip,3/d/key",
+    # Wrong passwords or codes on a member's erasure form before it pauses (privacy.requests).
+    "erase_account": "5/15m/user",
 }
 # When the cache cannot be reached, these rate limits refuse (community.middleware) instead of
 # letting everything through: sign-in, password reset and the forms that send an email.
@@ -277,14 +279,14 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"
 # Data exports (P12) are private: under MEDIA_ROOT but never served by URL, only streamed to
-# their owner by privacy.request_views.download_export. S3-compatible storage plugs in here.
+# their owner by privacy.requests.views.download_export. S3-compatible storage plugs in here.
 STORAGES["exports"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": Path(MEDIA_ROOT) / "private", "base_url": None},
 }
 # A member's export is built without staff (P12); off: staff produce it from the admin.
 DATA_REQUESTS_SELF_SERVICE_EXPORT = env.bool("DATA_REQUESTS_SELF_SERVICE_EXPORT", default=True)
-# One person's requests (privacy.requests.check_limits): a full copy of a member's data at most
+# One person's requests (privacy.requests.limits): a full copy of a member's data at most
 # this often, and this many requests open for staff at a time (each has a one-month deadline).
 DATA_REQUESTS_EXPORT_EVERY_HOURS = env.int("DATA_REQUESTS_EXPORT_EVERY_HOURS", default=24)
 DATA_REQUESTS_OPEN_PER_PERSON = env.int("DATA_REQUESTS_OPEN_PER_PERSON", default=3)

@@ -26,9 +26,10 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from forums.notifications import switch_off_token
-from privacy import consent, requests
+from privacy import consent
 from privacy.models import Consent, DataRequest
 from privacy.newsletter import subscription
+from privacy.requests import links, state
 from privacy.sponsors import services as sponsors
 
 from .factories import (
@@ -127,10 +128,10 @@ def world(fast_passwords, mailoutbox, eager_tasks, django_capture_on_commit_call
         own_post=topic.posts.get(position=1),
         other_post=other_post,
         resource=resource,
-        data_request=requests.create(kind=DataRequest.Kind.OBJECTION, user=member),
+        data_request=state.create(kind=DataRequest.Kind.OBJECTION, user=member),
         unverified=unverified,
         newsletter_token=confirm_link.group(1),
-        visitor_request=requests.create(kind=DataRequest.Kind.ACCESS, email="visitor@example.org"),
+        visitor_request=state.create(kind=DataRequest.Kind.ACCESS, email="visitor@example.org"),
     )
 
 
@@ -158,9 +159,9 @@ ARGUMENTS = {
     },
     "privacy:withdraw_request": lambda w: {"pk": w.data_request.pk},
     # No export is built here: the page is visited for its answer to a valid-looking token.
-    "privacy:export_download": lambda w: {"token": signing.dumps(0, salt=requests.EXPORT_SALT)},
+    "privacy:export_download": lambda w: {"token": signing.dumps(0, salt=links.EXPORT_SALT)},
     "privacy:request_confirm": lambda w: {
-        "token": requests.confirmation_url(w.visitor_request).rstrip("/").rsplit("/", 1)[1]
+        "token": links.confirmation_url(w.visitor_request).rstrip("/").rsplit("/", 1)[1]
     },
     "resources:withdraw": lambda w: {"pk": w.resource.sponsor.pk},
     "resources:detail": lambda w: {"slug": w.resource.slug},

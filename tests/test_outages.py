@@ -16,8 +16,8 @@ from django.utils import timezone
 import community.settings as project_settings
 from community import outages
 from community.celery import app as celery_app
-from privacy import requests
 from privacy.models import DataRequest
+from privacy.requests import sweep
 
 from .factories import PASSWORD, TopicFactory, UserFactory
 
@@ -174,7 +174,7 @@ def test_a_data_request_made_while_redis_is_down_is_kept_and_sent_once_redis_is_
 
     own_redis.start()  # empty: whatever was queued before the outage is gone
     assert own_redis.client().llen("celery") == 0
-    assert requests.sweep(now=timezone.now() + requests.STALE_AFTER * 2) == 1
+    assert sweep.sweep(now=timezone.now() + sweep.STALE_AFTER * 2) == 1
     queued = json.loads(own_redis.client().lindex("celery", 0))
     assert queued["headers"]["task"] == "privacy.build_data_export"
     assert queued["headers"]["argsrepr"] == f"({request.exports.get().pk},)"

@@ -22,6 +22,16 @@ from ..policies.models import (  # noqa: F401
     PolicyQuerySet,
     PolicyVersion,
 )
+from ..requests.models import (  # noqa: F401
+    DataExport,
+    DataRequest,
+    DataRequestQuerySet,
+    ProcessingRestriction,
+    ProcessingRestrictionQuerySet,
+    RequestEvent,
+    _export_storage,  # named by migration 0008
+    add_months,
+)
 from ..retention.models import (  # noqa: F401
     JobLock,
     RetentionRun,
@@ -38,13 +48,3 @@ from ..sponsors.models import (  # noqa: F401
     SponsorQuestion,
 )
 from ..stats.models import DailyVisitCount  # noqa: F401
-from .requests import (  # noqa: F401
-    DataExport,
-    DataRequest,
-    DataRequestQuerySet,
-    ProcessingRestriction,
-    ProcessingRestrictionQuerySet,
-    RequestEvent,
-    _export_storage,  # named by migration 0008
-    add_months,
-)

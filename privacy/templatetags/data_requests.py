@@ -1,12 +1,9 @@
 """The admin index's count of data requests waiting (P15), for those who may see them."""
 
-from datetime import timedelta
-
 from django import template
-from django.utils import timezone
 
 from privacy.models import DataRequest
-from privacy.requests import DIGEST_DAYS
+from privacy.requests.digest import DIGEST_DAYS
 
 register = template.Library()
 
@@ -16,10 +13,9 @@ def data_request_dashboard(context):
     user = context["request"].user
     if not user.has_perm("privacy.view_datarequest"):
         return {"show": False}
-    today = timezone.localdate()
     return {
         "show": True,
         "pending": DataRequest.objects.pending().count(),
-        "due_soon": DataRequest.objects.due_by(today + timedelta(days=DIGEST_DAYS)).count(),
-        "overdue": DataRequest.objects.due_by(today - timedelta(days=1)).count(),
+        "due_soon": DataRequest.objects.due_within(DIGEST_DAYS).count(),
+        "overdue": DataRequest.objects.overdue().count(),
     }

@@ -16,7 +16,7 @@ from django.test import Client
 
 from forums import markup, notifications
 from forums.models import ModerationAction, Post, Report, SignIn
-from privacy import consent, registry, requests
+from privacy import consent, registry
 from privacy.cookies import wording
 from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import (
@@ -27,6 +27,9 @@ from privacy.models import (
     RetentionWarning,
 )
 from privacy.newsletter import sending
+from privacy.requests import state
+from privacy.requests.erasure import erase
+from privacy.requests.export import build_export
 from privacy.sponsors import services as sponsors
 from tests.factories import (
     PostFactory,
@@ -170,12 +173,12 @@ def member_everywhere():
     )
     receive_feedback(kind="support", message="Help", name="Zelda", email="z.quill@old-job.example")
     RetentionWarning.objects.create(user=member, rule="inactive-accounts")
-    access = requests.create(kind=Kind.ACCESS, user=member)
-    requests.build_export(access.exports.get().pk)
-    restriction = requests.create(
+    access = state.create(kind=Kind.ACCESS, user=member)
+    build_export(access.exports.get().pk)
+    restriction = state.create(
         kind=Kind.RESTRICTION, user=member, details="I am Zelda Quillfeather, zelda.quill."
     )
-    requests.restrict(restriction)
+    state.restrict(restriction)
     # The admin log: staff changed the member's rows; the member, as staff, changed others'.
     for obj in (member, row, lead, feedback, sign_in):
         log(obj, staff)
@@ -196,10 +199,10 @@ def visitor_everywhere():
     sponsors.export_leads(resource.sponsor, by=staff)
     SponsorFactory(contact_name="Vera Visitor", contact_email=address)
     feedback = receive_feedback(kind="support", message="Hello", name="Vera Visitor", email=address)
-    access = requests.create(kind=Kind.ACCESS, email=address, details="I am Vera Visitor.")
-    requests.confirm(access)
-    requests.produce_export(access)
-    requests.build_export(access.exports.get().pk)
+    access = state.create(kind=Kind.ACCESS, email=address, details="I am Vera Visitor.")
+    state.confirm(access)
+    state.produce_export(access)
+    build_export(access.exports.get().pk)
     for obj in (row, lead, feedback):
         log(obj, staff)
     return address
@@ -292,8 +295,8 @@ def test_a_members_erasure_leaves_nothing_of_them_in_any_column(keep_posts, regi
     assert {"forums_post", "django_admin_log", "privacy_consent", "privacy_lead"} <= tables
     assert all(any(needle.lower() in line for line in before) for needle in needles)
 
-    erasure = requests.create(kind=Kind.ERASURE, user=member, keep_posts=keep_posts)
-    requests.erase(erasure.pk)
+    erasure = state.create(kind=Kind.ERASURE, user=member, keep_posts=keep_posts)
+    erase(erasure.pk)
 
     assert_erased(needles)
     assert registry.get("erased-usernames").model.objects.count() == 1
@@ -306,10 +309,10 @@ def test_a_visitors_erasure_leaves_nothing_of_them_in_any_column(registration_or
     needles = [address, "Vera Visitor"]
     assert len(where_found(needles)) > 5
 
-    erasure = requests.create(kind=Kind.ERASURE, email=address)
-    requests.confirm(erasure)
-    requests.carry_out_erasure(erasure)
-    requests.erase(erasure.pk)
+    erasure = state.create(kind=Kind.ERASURE, email=address)
+    state.confirm(erasure)
+    state.carry_out_erasure(erasure)
+    erase(erasure.pk)
 
     assert_erased(needles)
     assert not consent.granted(consent.NEWSLETTER).exists()

@@ -7,10 +7,11 @@ from django.contrib.contenttypes.models import ContentType
 
 from forums import markup
 from forums.models import Post, Report, User
-from privacy import consent, registry, requests
+from privacy import consent, registry
 from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import Consent, DataRequest, Lead, Newsletter
 from privacy.newsletter import sending, subscription
+from privacy.requests import erasure, state
 from privacy.sponsors import services as sponsors
 from tests.factories import (
     PostFactory,
@@ -29,12 +30,12 @@ pytestmark = pytest.mark.django_db
 def erase(subject, *, keep_posts=True):
     """The real path: the request, its confirmation, the staff action, the task's work."""
     if isinstance(subject, str):
-        request = requests.create(kind=Kind.ERASURE, email=subject)
-        requests.confirm(request)
-        requests.carry_out_erasure(request)
+        request = state.create(kind=Kind.ERASURE, email=subject)
+        state.confirm(request)
+        state.carry_out_erasure(request)
     else:
-        request = requests.create(kind=Kind.ERASURE, user=subject, keep_posts=keep_posts)
-    requests.erase(request.pk)
+        request = state.create(kind=Kind.ERASURE, user=subject, keep_posts=keep_posts)
+    erasure.erase(request.pk)
 
 
 def next_newsletter_recipients(mailoutbox):

@@ -23,7 +23,7 @@ from forums.models import (
     SignIn,
     User,
 )
-from privacy import consent, registry, requests
+from privacy import consent, registry
 from privacy.models import (
     Consent,
     ConsentText,
@@ -39,6 +39,7 @@ from privacy.models import (
     Sponsor,
 )
 from privacy.registry import Retention
+from privacy.requests import state
 from privacy.retention import job
 
 from ...factories import (
@@ -153,13 +154,13 @@ def _lifted_restriction(moment):
 
 
 def _member_request(**changes):
-    request = requests.create(kind=DataRequest.Kind.ACCESS, user=UserFactory())
+    request = state.create(kind=DataRequest.Kind.ACCESS, user=UserFactory())
     DataRequest.objects.filter(pk=request.pk).update(**changes)
     return request
 
 
 def _unconfirmed_request(moment):
-    request = requests.create(kind=DataRequest.Kind.ACCESS, email="visitor@example.net")
+    request = state.create(kind=DataRequest.Kind.ACCESS, email="visitor@example.net")
     DataRequest.objects.filter(pk=request.pk).update(received=moment)
     return request
 

@@ -1,4 +1,5 @@
-"""The data export (P12): one ZIP with data.json (machine-readable) and index.html (readable).
+"""The data export (P12): the task's work, once a member's request or staff started it
+(`state.produce_export`). One ZIP with data.json (machine-readable) and index.html (readable).
 
 Both files are written record by record from the registry's exporters into a temporary file, so
 a member with tens of thousands of posts never needs the whole export in memory. The site holds
@@ -18,14 +19,37 @@ from html import escape  # the standard library's: several times faster on big e
 from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import registry
-from .models import DataExport
+from .. import registry
+from .models import DataExport, DataRequest, RequestEvent
+from .state import close, locked
 
 SCHEMA_VERSION = 1
 _encoder = DjangoJSONEncoder(ensure_ascii=False)
+Status, Action = DataRequest.Status, RequestEvent.Action
+
+
+def build_export(export_id: int) -> None:
+    """Safe to run twice, and a rerun after a crash starts the file afresh."""
+    export = DataExport.objects.select_related("request", "user").filter(pk=export_id).first()
+    if export is None or export.ready:
+        return
+    request = export.request
+    write_export(export, subject=export.user or request.email)
+    with transaction.atomic():
+        export.ready = timezone.now()
+        export.save(update_fields=["file", "size", "ready"])
+        request = locked(request)
+        request.enqueued = None
+        request.save(update_fields=["enqueued"])
+        RequestEvent.objects.create(request=request, action=Action.EXPORT_READY)
+        if request.is_pending:
+            close(
+                request, Status.COMPLETED, "A copy of your data was sent.", None, Action.COMPLETED
+            )
 
 
 def write_export(export: DataExport, *, subject) -> None:
@@ -67,6 +91,18 @@ def write_zip(fileobj, subject) -> None:
 def _write(data, html, subject, generated) -> None:
     """data.json: {"schema_version", "generated", "site", "kinds": {key: about},
     "data": {key: [records]}}; index.html: the same as a page, a section per kind."""
+    page_foot = _write_heads(data, html, generated)
+    for index, (declaration, records) in enumerate(registry.export(subject)):
+        data.write(f"{', ' if index else ''}{_encoder.encode(declaration.key)}: [")
+        _write_kind(data, html, declaration, records)
+        data.write("]")
+    data.write("}}\n")
+    html.write(page_foot)
+
+
+def _write_heads(data, html, generated) -> str:
+    """What both files say before the records: when, from where, and what each kind of data is.
+    Returns the end of the page, written after the last kind."""
     declarations = registry.declarations()
     about = {
         d.key: {
@@ -89,30 +125,31 @@ def _write(data, html, subject, generated) -> None:
     page = render_to_string("privacy/request_export_index.html", context)
     page_head, page_foot = page.split("<!-- DATA -->")
     html.write(page_head)
-    for index, (declaration, records) in enumerate(registry.export(subject)):
-        data.write(f"{', ' if index else ''}{_encoder.encode(declaration.key)}: [")
-        html.write(
-            f'<section id="{escape(declaration.key)}"><h2>{escape(declaration.name)}</h2>'
-            f"<p>{escape(declaration.description)}</p>"
-            f'<p class="meta">Why: {escape(declaration.purpose)} Legal basis: '
-            f"{escape(declaration.legal_basis_display)}.</p>"
-        )
-        columns = None
-        for record in records:
-            if columns is None:
-                columns = list(record)
-                header = "".join(f'<th scope="col">{escape(_label(c))}</th>' for c in columns)
-                html.write(f"<table><thead><tr>{header}</tr></thead><tbody>\n")
-            else:
-                data.write(",")
-            data.write("\n" + _encoder.encode(record))
-            cells = "".join(f"<td>{escape(_text(record.get(c)))}</td>" for c in columns)
-            html.write(f"<tr>{cells}</tr>\n")
-        data.write("]")
-        html.write("</tbody></table>" if columns else "<p>We hold nothing of this kind.</p>")
-        html.write("</section>\n")
-    data.write("}}\n")
-    html.write(page_foot)
+    return page_foot
+
+
+def _write_kind(data, html, declaration, records) -> None:
+    """One kind of data: its records into data.json's list, and a section with a table of them
+    into index.html."""
+    html.write(
+        f'<section id="{escape(declaration.key)}"><h2>{escape(declaration.name)}</h2>'
+        f"<p>{escape(declaration.description)}</p>"
+        f'<p class="meta">Why: {escape(declaration.purpose)} Legal basis: '
+        f"{escape(declaration.legal_basis_display)}.</p>"
+    )
+    columns = None
+    for record in records:
+        if columns is None:
+            columns = list(record)
+            header = "".join(f'<th scope="col">{escape(_label(c))}</th>' for c in columns)
+            html.write(f"<table><thead><tr>{header}</tr></thead><tbody>\n")
+        else:
+            data.write(",")
+        data.write("\n" + _encoder.encode(record))
+        cells = "".join(f"<td>{escape(_text(record.get(c)))}</td>" for c in columns)
+        html.write(f"<tr>{cells}</tr>\n")
+    html.write("</tbody></table>" if columns else "<p>We hold nothing of this kind.</p>")
+    html.write("</section>\n")
 
 
 def _label(column: str) -> str:

@@ -1,15 +1,17 @@
 """Data-subject requests, their audit trail, exports and restrictions (P12-P16, P18)."""
 
 import calendar
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-# Data-subject requests (P12-P16, P18): privacy/requests.py holds the rules that change them.
+# Data-subject requests (P12-P16, P18): privacy/requests/state.py holds the rules that change them.
 
 
 def add_months(day, months: int):
@@ -28,14 +30,17 @@ class DataRequestQuerySet(models.QuerySet):
         """Requests still to be answered: the ones with a due date that matters."""
         return self.filter(status__in=DataRequest.PENDING)
 
-    def due_by(self, day):
-        """Pending requests due on or before `day` (overdue ones included)."""
+    def due_within(self, days: int, today=None):
+        """Pending requests due in the next `days` days (counted from `today`, by default the
+        local date), overdue ones included; an extension's date replaces the first one."""
+        day = (today or timezone.localdate()) + timedelta(days=days)
         return self.pending().filter(
             Q(extended_due_date__isnull=True, due_date__lte=day) | Q(extended_due_date__lte=day)
         )
 
-    def with_people(self):
-        return self.select_related("user", "handler")
+    def overdue(self, today=None):
+        """Pending requests whose due date has passed."""
+        return self.due_within(-1, today)
 
 
 class DataRequest(models.Model):
@@ -169,13 +174,21 @@ class RequestEvent(models.Model):
 
 
 def _export_storage():
-    from django.core.files.storage import storages
-
+    """The private storage of exports (settings.STORAGES["exports"]), looked up when used."""
     return storages["exports"]
 
 
+class DataExportQuerySet(models.QuerySet):
+    def downloadable(self):
+        """Ready, and younger than RETENTION_DATA_EXPORT_DAYS, after which retention deletes
+        them and their download links expire."""
+        fresh = timezone.now() - timedelta(days=settings.RETENTION_DATA_EXPORT_DAYS)
+        return self.filter(ready__isnull=False, created__gte=fresh)
+
+
 class DataExport(models.Model):
-    """A ZIP of everything held about a requester (P12), kept for 72 hours in private storage."""
+    """A ZIP of everything held about a requester (P12), kept in private storage for
+    RETENTION_DATA_EXPORT_DAYS days (the retention rule "data-exports")."""
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="exports")
     user = models.ForeignKey(
@@ -190,6 +203,8 @@ class DataExport(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     ready = models.DateTimeField(null=True, blank=True)
+
+    objects = DataExportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

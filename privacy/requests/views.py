@@ -1,47 +1,43 @@
 """Pages for data-subject requests: a member's /privacy/my-data/, a visitor's request form,
 the confirmation link and the export download (P12-P15)."""
 
-from datetime import timedelta
-
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import emails, requests
-from .cookies.preferences import remember_contact, remembered_contact
+from .. import emails
+from ..cookies.preferences import remember_contact, remembered_contact
+from . import limits, links, state
+from .errors import RequestError
+from .forms import ErasureForm, MemberRequestForm, VisitorRequestForm
 from .models import DataExport, DataRequest
-from .request_forms import ErasureForm, MemberRequestForm, VisitorRequestForm
+from .restriction import is_restricted
 
 Kind = DataRequest.Kind
-# Wrong passwords on the erasure form before it pauses for a quarter of an hour.
-ERASURE_ATTEMPTS = 5
 
 
 @login_required
 def my_data(request, form=None):
-    fresh = timezone.now() - timedelta(days=settings.RETENTION_DATA_EXPORT_DAYS)
-    downloads = DataExport.objects.filter(ready__isnull=False, created__gte=fresh)
     data_requests = DataRequest.objects.filter(user=request.user).prefetch_related(
-        Prefetch("exports", queryset=downloads, to_attr="downloads")
+        Prefetch("exports", queryset=DataExport.objects.downloadable(), to_attr="downloads")
     )
     rows = [
-        (r, [(e, requests.export_url(e)) for e in r.downloads if e.user_id == request.user.pk])
+        (r, [(e, links.export_url(e)) for e in r.downloads if e.user_id == request.user.pk])
         for r in data_requests
     ]
     context = {
         "rows": rows,
         "form": form or MemberRequestForm(),
         "self_service_export": settings.DATA_REQUESTS_SELF_SERVICE_EXPORT,
-        "export_pending": any(r.kind == Kind.ACCESS and r.is_pending for r in data_requests),
-        "restricted": requests.is_restricted(request.user),
+        "export_pending": limits.export_in_progress(data_requests),
+        "restricted": is_restricted(request.user),
     }
     return render(request, "privacy/my_data.html", context, status=400 if form else 200)
 
@@ -51,13 +47,12 @@ def my_data(request, form=None):
 def request_export(request):
     if not settings.DATA_REQUESTS_SELF_SERVICE_EXPORT:
         raise Http404
-    pending = DataRequest.objects.pending().filter(user=request.user, kind=Kind.ACCESS)
-    if pending.exists():
+    if limits.export_in_progress(DataRequest.objects.filter(user=request.user)):
         messages.info(request, "We are already preparing a copy of your data.")
         return redirect("privacy:my_data")
     try:
-        requests.create(kind=Kind.ACCESS, user=request.user)
-    except requests.RequestError as error:
+        state.create(kind=Kind.ACCESS, user=request.user)
+    except RequestError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "We are preparing a copy of your data and will email you.")
@@ -70,8 +65,8 @@ def member_request(request):
     form = MemberRequestForm(request.POST)
     if form.is_valid():
         try:
-            requests.create(user=request.user, **form.cleaned_data)
-        except requests.RequestError as error:
+            state.create(user=request.user, **form.cleaned_data)
+        except RequestError as error:
             form.add_error(None, str(error))
     if form.errors:
         return my_data(request, form=form)
@@ -84,8 +79,8 @@ def member_request(request):
 def withdraw_request(request, pk: int):
     data_request = get_object_or_404(DataRequest, pk=pk, user=request.user)
     try:
-        requests.withdraw(data_request)
-    except requests.RequestError as error:
+        state.withdraw(data_request)
+    except RequestError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Your request is withdrawn.")
@@ -94,18 +89,16 @@ def withdraw_request(request, pk: int):
 
 @login_required
 def erase_account(request):
-    attempts_key = f"privacy:erasure-attempts:{request.user.pk}"
     if request.method == "POST":
         form = ErasureForm(request.POST, user=request.user)
-        if cache.get(attempts_key, 0) >= ERASURE_ATTEMPTS:
+        if not ratelimit.consume(request, action="erase_account", dry_run=True):
             form.add_error(None, "Too many attempts. Try again in a quarter of an hour.")
         elif form.is_valid():
-            requests.create(kind=Kind.ERASURE, user=request.user, keep_posts=form.keep_posts)
+            state.create(kind=Kind.ERASURE, user=request.user, keep_posts=form.keep_posts)
             logout(request)
             return render(request, "privacy/request_erasing.html")
-        else:
-            cache.add(attempts_key, 0, timeout=15 * 60)
-            cache.incr(attempts_key)
+        else:  # a wrong password or code counts towards the pause
+            ratelimit.consume(request, action="erase_account")
     else:
         form = ErasureForm(user=request.user)
     status = 400 if form.errors else 200
@@ -125,7 +118,7 @@ def new_request(request):
             )
             if limited:
                 return limited
-            requests.create(**form.cleaned_data)
+            state.create(**form.cleaned_data)
             response = render(request, "privacy/request_check_inbox.html", {"email": email})
             remember_contact(request, response, email=email)  # only with consent (P22)
             return response
@@ -138,20 +131,18 @@ def new_request(request):
 def confirm_request(request, token: str):
     """GET shows a button and POST confirms, so link scanners confirm nothing."""
     try:
-        data_request = requests.request_for_token(token)
-        if data_request.status != DataRequest.Status.AWAITING_CONFIRMATION:
-            raise requests.RequestError("This request is already confirmed: the link works once.")
+        data_request = links.request_to_confirm(token)
         if request.method == "POST":
-            requests.confirm(data_request)
+            state.confirm(data_request)
             return render(request, "privacy/request_confirmed.html", {"data_request": data_request})
-    except requests.RequestError as error:
+    except RequestError as error:
         return render(request, "privacy/request_confirm.html", {"error": error}, status=400)
     return render(request, "privacy/request_confirm.html", {"data_request": data_request})
 
 
 def download_export(request, token: str):
     """Only to its owner: a member's export needs the link and their signed-in account."""
-    export = requests.export_for_token(token)
+    export = links.export_for_token(token)
     if export is None or not export.file:
         raise Http404("This download link has expired or is not valid.")
     if export.user_id is not None:

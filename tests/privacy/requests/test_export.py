@@ -12,8 +12,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from privacy import registry, requests
+from privacy import registry
 from privacy.models import DataExport, DataRequest
+from privacy.requests import links, state
+from privacy.requests.export import build_export
 from privacy.retention import job
 from tests.factories import PostFactory, TopicFactory, UserFactory
 
@@ -90,7 +92,7 @@ def test_another_member_or_a_visitor_cannot_use_the_download_link(
 ):
     member = UserFactory()
     _, export = export_for(member, django_capture_on_commit_callbacks)
-    url = requests.export_url(DataExport.objects.get(pk=export.pk))
+    url = links.export_url(DataExport.objects.get(pk=export.pk))
 
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
@@ -104,7 +106,7 @@ def test_the_download_link_expires_after_72_hours(django_capture_on_commit_callb
     member = UserFactory()
     client, export = export_for(member, django_capture_on_commit_callbacks)
     with mock.patch("django.core.signing.time.time", return_value=time.time() - 73 * 3600):
-        old_url = requests.export_url(DataExport.objects.get(pk=export.pk))
+        old_url = links.export_url(DataExport.objects.get(pk=export.pk))
     response = client.get(old_url)
     assert response.status_code == 404
 
@@ -149,18 +151,18 @@ def test_a_second_press_while_preparing_starts_nothing_new(django_capture_on_com
 
 def test_a_rerun_after_a_crash_replaces_the_half_written_file(export_storage):
     member = UserFactory()
-    request = requests.create(kind=Kind.ACCESS, user=member)
+    request = state.create(kind=Kind.ACCESS, user=member)
     export = request.exports.get()
     half = "exports/a-name-recorded-before-the-crash.zip"
     export.file.name = half
     export.save(update_fields=["file"])
     export_storage.save(half, io.BytesIO(b"half a zip"))
-    requests.build_export(export.pk)
+    build_export(export.pk)
     export.refresh_from_db()
     assert export.file.name == half
     assert "data.json" in read_zip(export.file.read())
     ready = export.ready
-    requests.build_export(export.pk)  # twice: nothing changes
+    build_export(export.pk)  # twice: nothing changes
     export.refresh_from_db()
     assert export.ready == ready
 
@@ -168,8 +170,8 @@ def test_a_rerun_after_a_crash_replaces_the_half_written_file(export_storage):
 def test_export_files_have_names_nobody_can_guess(export_storage):
     names = set()
     for member in UserFactory.create_batch(2):
-        export = requests.create(kind=Kind.ACCESS, user=member).exports.get()
-        requests.build_export(export.pk)
+        export = state.create(kind=Kind.ACCESS, user=member).exports.get()
+        build_export(export.pk)
         export.refresh_from_db()
         names.add(export.file.name)
     assert len(names) == 2
@@ -179,8 +181,8 @@ def test_export_files_have_names_nobody_can_guess(export_storage):
 def test_staff_produce_an_export_for_a_visitor_who_downloads_it_without_an_account(
     privacy_officer_client, django_capture_on_commit_callbacks, mailoutbox
 ):
-    request = requests.create(kind=Kind.ACCESS, email="visitor@example.net")
-    requests.confirm(request)
+    request = state.create(kind=Kind.ACCESS, email="visitor@example.net")
+    state.confirm(request)
     with django_capture_on_commit_callbacks(execute=True):
         privacy_officer_client.post(
             "/admin/privacy/datarequest/",
@@ -212,7 +214,7 @@ def test_an_export_of_many_posts_streams_in_one_query_per_kind(
     for n in range(50):
         PostFactory(topic=topic, author=member, source=f"Post {n}")
     buffer = io.BytesIO()
-    from privacy.exports import write_zip
+    from privacy.requests.export import write_zip
 
     with django_assert_max_num_queries(3 * len(registry.declarations()) + 5):
         write_zip(buffer, member)

@@ -7,7 +7,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from forums.models import Post, Topic, User
-from privacy import consent, registry, requests
+from privacy import consent, registry
 from privacy.models import (
     Consent,
     DataRequest,
@@ -15,6 +15,7 @@ from privacy.models import (
     NewsletterDelivery,
     RequestEvent,
 )
+from privacy.requests import erasure, state
 from tests.factories import (
     PASSWORD,
     PostFactory,
@@ -117,7 +118,7 @@ def test_erasure_can_delete_the_posts(user_client, user, django_capture_on_commi
 def test_a_killed_erasure_leaves_nothing_half_done_and_the_rerun_completes(monkeypatch):
     member = UserFactory()
     TopicFactory(author=member)
-    request = requests.create(kind=Kind.ERASURE, user=member, keep_posts=False)
+    request = state.create(kind=Kind.ERASURE, user=member, keep_posts=False)
 
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")
@@ -127,14 +128,14 @@ def test_a_killed_erasure_leaves_nothing_half_done_and_the_rerun_completes(monke
     declaration = dataclasses.replace(registry.get("sign-ins"), erasure=crashing)
     monkeypatch.setitem(registry._registry, "sign-ins", declaration)
     with pytest.raises(SystemExit):
-        requests.erase(request.pk)
+        erasure.erase(request.pk)
     assert User.objects.filter(pk=member.pk).exists()
     assert Post.objects.filter(author=member).exists()
     request.refresh_from_db()
     assert request.status == Status.IN_PROGRESS and request.email == member.email
 
     monkeypatch.undo()
-    requests.erase(request.pk)
+    erasure.erase(request.pk)
     assert not User.objects.filter(pk=member.pk).exists()
     request.refresh_from_db()
     assert request.status == Status.COMPLETED
@@ -142,10 +143,10 @@ def test_a_killed_erasure_leaves_nothing_half_done_and_the_rerun_completes(monke
 
 def test_a_second_erasure_of_an_erased_account_changes_nothing(privacy_officer_client):
     member = UserFactory()
-    request = requests.create(kind=Kind.ERASURE, user=member, keep_posts=True)
-    requests.erase(request.pk)
+    request = state.create(kind=Kind.ERASURE, user=member, keep_posts=True)
+    erasure.erase(request.pk)
     events = RequestEvent.objects.count()
-    requests.erase(request.pk)  # the task delivered twice
+    erasure.erase(request.pk)  # the task delivered twice
     assert RequestEvent.objects.count() == events
     response = privacy_officer_client.post(
         "/admin/privacy/datarequest/",
@@ -167,18 +168,18 @@ def test_staff_erase_a_verified_visitors_address(privacy_officer_client, mailout
     )
     issue = Newsletter.objects.create(subject="News", body="Hi")
     NewsletterDelivery.objects.create(newsletter=issue, email=address)
-    request = requests.create(kind=Kind.ERASURE, email=address)
+    request = state.create(kind=Kind.ERASURE, email=address)
     privacy_officer_client.post(
         "/admin/privacy/datarequest/",
         {"action": "carry_out_erasure", "_selected_action": [request.pk]},
     )
     assert DataRequest.objects.get().status == Status.AWAITING_CONFIRMATION  # not yet verified
-    requests.confirm(request)
+    state.confirm(request)
     response = privacy_officer_client.post(
         "/admin/privacy/datarequest/",
         {"action": "carry_out_erasure", "_selected_action": [request.pk]},
     )
     assert response.status_code == 302
-    requests.erase(request.pk)  # what the enqueued task does
+    erasure.erase(request.pk)  # what the enqueued task does
     assert not NewsletterDelivery.objects.exists()
     assert DataRequest.objects.get().email == ""

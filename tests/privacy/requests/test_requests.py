@@ -12,8 +12,10 @@ from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from privacy import requests, tasks
 from privacy.models import DataRequest, RequestEvent, add_months
+from privacy.requests import links, state, sweep, tasks
+from privacy.requests.errors import RequestError
+from privacy.requests.restriction import is_restricted
 from tests.factories import PostFactory, TopicFactory, UserFactory
 
 Kind, Status = DataRequest.Kind, DataRequest.Status
@@ -25,7 +27,7 @@ def link_in(message) -> str:
 
 
 def open_request(user=None, kind=Kind.RECTIFICATION, details="Fix it."):
-    return requests.create(kind=kind, user=user or UserFactory(), details=details)
+    return state.create(kind=kind, user=user or UserFactory(), details=details)
 
 
 # Visitors
@@ -64,8 +66,8 @@ def test_a_visitor_request_exists_only_after_the_emailed_link_is_followed(
 
 
 def test_a_reused_confirmation_link_is_refused_with_a_message(client):
-    request = requests.create(kind=Kind.ERASURE, email="v@example.net")
-    url = requests.confirmation_url(request)
+    request = state.create(kind=Kind.ERASURE, email="v@example.net")
+    url = links.confirmation_url(request)
     client.post(url)
     response = client.post(url)
     assert response.status_code == 400
@@ -74,8 +76,8 @@ def test_a_reused_confirmation_link_is_refused_with_a_message(client):
 
 def test_an_expired_or_forged_confirmation_link_is_refused(client):
     with mock.patch("django.core.signing.time.time", return_value=time.time() - 25 * 3600):
-        request = requests.create(kind=Kind.ACCESS, email="v@example.net")
-        url = requests.confirmation_url(request)
+        request = state.create(kind=Kind.ACCESS, email="v@example.net")
+        url = links.confirmation_url(request)
     response = client.post(url)
     assert response.status_code == 400
     assert "expired" in response.content.decode()
@@ -129,7 +131,7 @@ def test_the_confirmation_is_sent_by_a_task_from_the_saved_request(
     assert mailoutbox == [] and len(callbacks) == 1  # nothing sent inside the request
     tasks.send_request_confirmation(DataRequest.objects.get().pk)
     assert mailoutbox[0].to == ["v@example.net"]
-    requests.confirm(DataRequest.objects.get())
+    state.confirm(DataRequest.objects.get())
     tasks.send_request_confirmation(DataRequest.objects.get().pk)  # a late duplicate
     assert len(mailoutbox) == 1
 
@@ -174,7 +176,7 @@ def test_my_data_page_query_count_does_not_grow_with_requests(
     member = UserFactory()
     client.force_login(member)
     for _ in range(30):
-        request = requests.create(kind=Kind.ACCESS, user=member)
+        request = state.create(kind=Kind.ACCESS, user=member)
         export = request.exports.get()
         export.file.save("x.zip", ContentFile(b"zip"), save=False)
         export.ready = timezone.now()
@@ -200,18 +202,18 @@ def test_a_member_has_a_few_staff_handled_requests_open_at_a_time(user_client, u
     response = user_client.post("/privacy/my-data/requests/", data)
     assert "You already have 2 requests open" in response.content.decode()
     assert DataRequest.objects.filter(user=user).count() == 2
-    requests.complete(DataRequest.objects.first(), outcome="Done.")
+    state.complete(DataRequest.objects.first(), outcome="Done.")
     assert user_client.post("/privacy/my-data/requests/", data).status_code == 302
 
 
 def test_a_visitor_has_a_few_staff_handled_requests_open_at_a_time(client, settings):
     settings.DATA_REQUESTS_OPEN_PER_PERSON = 1
     first, second = (
-        requests.create(kind=Kind.RECTIFICATION, email=email, details="Fix")
+        state.create(kind=Kind.RECTIFICATION, email=email, details="Fix")
         for email in ("v@example.net", "V@Example.net")
     )
-    assert client.post(requests.confirmation_url(first)).status_code == 200
-    response = client.post(requests.confirmation_url(second))
+    assert client.post(links.confirmation_url(first)).status_code == 200
+    response = client.post(links.confirmation_url(second))
     assert (
         response.status_code == 400
         and "You already have 1 request open" in response.content.decode()
@@ -258,7 +260,7 @@ def test_an_extension_is_told_to_the_requester_with_its_reason(
     request = open_request()
     until = add_months(request.due_date, 1)
     with django_capture_on_commit_callbacks(execute=True):
-        requests.extend(request, until=until, reason="We must search the archives.")
+        state.extend(request, until=until, reason="We must search the archives.")
     request.refresh_from_db()
     assert request.extended_due_date == until
     assert request.extension_notified is not None
@@ -269,11 +271,11 @@ def test_an_extension_is_told_to_the_requester_with_its_reason(
 def test_an_extension_past_three_months_or_without_reason_is_refused():
     request = open_request()
     too_late = request.latest_extension_date + timedelta(days=1)
-    with pytest.raises(requests.RequestError, match="three months"):
-        requests.extend(request, until=too_late, reason="Complex.")
-    with pytest.raises(requests.RequestError, match="reason"):
-        requests.extend(request, until=request.latest_extension_date, reason=" ")
-    requests.extend(request, until=request.latest_extension_date, reason="Complex.")
+    with pytest.raises(RequestError, match="three months"):
+        state.extend(request, until=too_late, reason="Complex.")
+    with pytest.raises(RequestError, match="reason"):
+        state.extend(request, until=request.latest_extension_date, reason=" ")
+    state.extend(request, until=request.latest_extension_date, reason="Complex.")
 
 
 def test_an_extension_after_the_first_month_is_refused():
@@ -282,23 +284,23 @@ def test_an_extension_after_the_first_month_is_refused():
         due_date=timezone.localdate() - timedelta(days=1)
     )
     request.refresh_from_db()
-    with pytest.raises(requests.RequestError, match="first month"):
-        requests.extend(request, until=request.latest_extension_date, reason="Complex.")
+    with pytest.raises(RequestError, match="first month"):
+        state.extend(request, until=request.latest_extension_date, reason="Complex.")
 
 
 def test_a_refusal_needs_a_reason_and_closes_the_request(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     request = open_request()
-    with pytest.raises(requests.RequestError):
-        requests.refuse(request, reason="")
+    with pytest.raises(RequestError):
+        state.refuse(request, reason="")
     with django_capture_on_commit_callbacks(execute=True):
-        requests.refuse(request, reason="We hold no such data.")
+        state.refuse(request, reason="We hold no such data.")
     request.refresh_from_db()
     assert (request.status, request.outcome) == (Status.REFUSED, "We hold no such data.")
     assert "We hold no such data." in mailoutbox[-1].body
-    with pytest.raises(requests.RequestError, match="closed"):
-        requests.refuse(request, reason="Again.")
+    with pytest.raises(RequestError, match="closed"):
+        state.refuse(request, reason="Again.")
 
 
 def test_the_digest_lists_due_and_overdue_requests_for_privacy_officers(
@@ -340,8 +342,8 @@ def test_a_request_is_kept_when_the_broker_is_down_and_the_sweep_sends_it_later(
     sent = mock.Mock()
     monkeypatch.setattr(tasks.build_data_export, "delay", sent)
     with django_capture_on_commit_callbacks(execute=True):
-        assert requests.sweep() == 0  # not stale yet
-        assert requests.sweep(now=timezone.now() + timedelta(minutes=20)) == 1
+        assert sweep.sweep() == 0  # not stale yet
+        assert sweep.sweep(now=timezone.now() + timedelta(minutes=20)) == 1
     sent.assert_called_once_with(request.exports.get().pk)
 
 
@@ -354,8 +356,8 @@ def test_a_restriction_stops_reply_notifications_until_lifted(mailoutbox):
     member = UserFactory()
     topic = TopicFactory(author=member)
     request = open_request(member, kind=Kind.RESTRICTION)
-    requests.restrict(request)
-    assert requests.is_restricted(member)
+    state.restrict(request)
+    assert is_restricted(member)
     assert notify_participants(PostFactory(topic=topic)) == 0
     client = Client()
     client.force_login(member)
@@ -363,8 +365,8 @@ def test_a_restriction_stops_reply_notifications_until_lifted(mailoutbox):
         "the processing of your data is restricted"
         in client.get("/privacy/my-data/").content.decode()
     )
-    requests.lift_restriction(request)
-    assert not requests.is_restricted(member)
+    state.lift_restriction(request)
+    assert not is_restricted(member)
     notify_participants(PostFactory(topic=topic))
     assert member.email in [m.to[0] for m in mailoutbox]
 
@@ -387,14 +389,14 @@ def test_a_restriction_stops_newsletters_even_after_the_send_started(mailoutbox)
         subject="News", body="Hello.", status=Newsletter.Status.SENDING
     )
     sending.create_deliveries(issue)  # both were unrestricted when the send began
-    requests.restrict(open_request(restricted, kind=Kind.RESTRICTION))
+    state.restrict(open_request(restricted, kind=Kind.RESTRICTION))
     sending.send(issue.pk)
     assert [m.to for m in mailoutbox] == [[other.email]]
 
 
 def test_restriction_needs_a_members_restriction_request():
-    with pytest.raises(requests.RequestError):
-        requests.restrict(open_request(kind=Kind.OBJECTION))
+    with pytest.raises(RequestError):
+        state.restrict(open_request(kind=Kind.OBJECTION))
 
 
 # Staff in the admin (P7, P15)
@@ -436,7 +438,7 @@ def test_the_admin_index_counts_pending_and_overdue_requests(privacy_officer_cli
 def test_admin_actions_call_the_same_functions_and_write_the_audit_trail(
     privacy_officer_client, privacy_officer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    request = requests.create(kind=Kind.RECTIFICATION, email="v@example.net", details="Fix")
+    request = state.create(kind=Kind.RECTIFICATION, email="v@example.net", details="Fix")
     url = "/admin/privacy/datarequest/"
     with django_capture_on_commit_callbacks(execute=True):
         privacy_officer_client.post(
@@ -516,7 +518,7 @@ def test_asking_the_requester_for_something_tells_them_what(
 ):
     request = open_request()
     with django_capture_on_commit_callbacks(execute=True):
-        requests.wait_on_requester(request, by=None, note="Which post is wrong?")
+        state.wait_on_requester(request, by=None, note="Which post is wrong?")
     request.refresh_from_db()
     assert request.status == Status.WAITING
     assert "Which post is wrong?" in mailoutbox[-1].body

@@ -3,7 +3,7 @@ from django.test import Client
 
 from privacy.models import DataExport, DataRequest
 
-from ..factories import TopicFactory, UserFactory
+from ...factories import TopicFactory, UserFactory
 
 
 @pytest.mark.usefixtures("export_storage", "celery_worker")

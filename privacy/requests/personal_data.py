@@ -5,16 +5,9 @@ import re
 
 from django.db.models import Q
 
-from ..models import (
-    DataExport,
-    DataRequest,
-    Feedback,
-    Lead,
-    ProcessingRestriction,
-    RequestEvent,
-    RetentionWarning,
-)
+from ..models import Feedback, Lead, RetentionWarning
 from ..registry import Declaration, Erasure, LegalBasis, Retention, member_facts, register
+from .models import DataExport, DataRequest, ProcessingRestriction, RequestEvent
 
 
 def _data_requests(person):

@@ -1,24 +1,20 @@
 """Data-subject requests (P12-P16)."""
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import requests
-from ..models import (
-    DataExport,
-    DataRequest,
-    ProcessingRestriction,
-    RequestEvent,
-)
-from .read_only import WrittenBySite
+from ..admin.read_only import WrittenBySite
+from . import state
+from .digest import DIGEST_DAYS
+from .errors import RequestError
+from .models import DataExport, DataRequest, ProcessingRestriction, RequestEvent
+from .restriction import is_restricted
 
 # Data-subject requests (P12-P16): privacy officers handle them here, through the same functions
-# as the site (privacy/requests.py). Nothing is added or edited by hand: actions change state.
+# as the site (privacy/requests/state.py). Nothing is added or edited by hand: actions change
+# state.
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -29,11 +25,10 @@ class DueFilter(admin.SimpleListFilter):
         return [("overdue", "Overdue"), ("week", "Due within 7 days"), ("pending", "All pending")]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.due_by(today - timedelta(days=1))
+            return queryset.overdue()
         if self.value() == "week":
-            return queryset.due_by(today + timedelta(days=requests.DIGEST_DAYS))
+            return queryset.due_within(DIGEST_DAYS)
         if self.value() == "pending":
             return queryset.pending()
         return queryset
@@ -154,21 +149,21 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
         days = obj.days_left()
         if days < 0:
             return format_html('<span class="request-overdue">Overdue by {}</span>', -days)
-        if days <= requests.DIGEST_DAYS:
+        if days <= DIGEST_DAYS:
             return format_html('<span class="request-due-soon">{}</span>', days)
         return days
 
     @admin.display(description="Processing restricted", boolean=True)
     def restricted(self, obj):
-        return obj.user is not None and requests.is_restricted(obj.user)
+        return obj.user is not None and is_restricted(obj.user)
 
     def _run(self, request, queryset, change, done: str, **kwargs):
-        """Apply one of privacy.requests' functions to each selected request."""
+        """Apply one of the state functions to each selected request."""
         changed = 0
         for data_request in queryset:
             try:
                 change(data_request, by=request.user, **kwargs)
-            except requests.RequestError as error:
+            except RequestError as error:
                 self.message_user(request, f"{data_request}: {error}", messages.ERROR)
             else:
                 changed += 1
@@ -197,11 +192,11 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
 
     @admin.action(description="Confirm the requester's identity", permissions=["change"])
     def confirm_identity(self, request, queryset):
-        self._run(request, queryset, requests.confirm, "Confirmed")
+        self._run(request, queryset, state.confirm, "Confirmed")
 
     @admin.action(description="Start work", permissions=["change"])
     def start(self, request, queryset):
-        self._run(request, queryset, requests.start, "Started")
+        self._run(request, queryset, state.start, "Started")
 
     @admin.action(description="Ask the requester for something", permissions=["change"])
     def wait_on_requester(self, request, queryset):
@@ -211,7 +206,7 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
             ReasonForm,
             "What do you need from the requester?",
             lambda text: self._run(
-                request, queryset, requests.wait_on_requester, "Waiting", note=text
+                request, queryset, state.wait_on_requester, "Waiting", note=text
             ),
         )
 
@@ -223,25 +218,25 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
             ExtensionForm,
             "Extend the deadline",
             lambda until, text: self._run(
-                request, queryset, requests.extend, "Extended", until=until, reason=text
+                request, queryset, state.extend, "Extended", until=until, reason=text
             ),
         )
 
     @admin.action(description="Produce the data export", permissions=["change"])
     def produce_export(self, request, queryset):
-        self._run(request, queryset, requests.produce_export, "Export started")
+        self._run(request, queryset, state.produce_export, "Export started")
 
     @admin.action(description="Carry out the erasure", permissions=["change"])
     def carry_out_erasure(self, request, queryset):
-        self._run(request, queryset, requests.carry_out_erasure, "Erasure started")
+        self._run(request, queryset, state.carry_out_erasure, "Erasure started")
 
     @admin.action(description="Restrict processing of the member's data", permissions=["change"])
     def restrict(self, request, queryset):
-        self._run(request, queryset, requests.restrict, "Restricted")
+        self._run(request, queryset, state.restrict, "Restricted")
 
     @admin.action(description="Lift the restriction", permissions=["change"])
     def lift_restriction(self, request, queryset):
-        self._run(request, queryset, requests.lift_restriction, "Restriction lifted")
+        self._run(request, queryset, state.lift_restriction, "Restriction lifted")
 
     @admin.action(description="Mark completed", permissions=["change"])
     def complete(self, request, queryset):
@@ -250,7 +245,7 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
             queryset,
             OutcomeForm,
             "Mark completed",
-            lambda text: self._run(request, queryset, requests.complete, "Completed", outcome=text),
+            lambda text: self._run(request, queryset, state.complete, "Completed", outcome=text),
         )
 
     @admin.action(description="Refuse (with the reason)", permissions=["change"])
@@ -260,7 +255,7 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
             queryset,
             ReasonForm,
             "Refuse the request",
-            lambda text: self._run(request, queryset, requests.refuse, "Refused", reason=text),
+            lambda text: self._run(request, queryset, state.refuse, "Refused", reason=text),
         )
 
 
