@@ -4,7 +4,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 
-from privacy.admin.read_only import WrittenBySite
+from privacy.read_only import WrittenBySite
 
 from . import moderation, posting
 from .models import Category, ModerationAction, Post, Report, SignIn, Topic, User

@@ -14,7 +14,7 @@ Erasure ends every grant in force for the person and reduces their rows (`erase`
 retention reduces a visitor's rows once the address is of no more use (`reduce`): the address
 gives way to a keyed hash of it, so the history can still be proven (P18) and `latest` still
 finds it for whoever types the address again. Retention also deletes rows that a newer choice
-replaced long ago (privacy/personal_data/site.py).
+replaced long ago (personal_data.py).
 """
 
 from django.db.models import Q, QuerySet

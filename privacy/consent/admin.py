@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from .. import consent
-from ..admin.read_only import WrittenBySite
+from ..read_only import WrittenBySite
 from .models import Consent, ConsentText
 
 

@@ -4,7 +4,7 @@ from cookie_consent import admin as cookie_consent_admin
 from cookie_consent.models import Cookie
 from django.contrib import admin
 
-from ..admin.read_only import WrittenBySite
+from ..read_only import WrittenBySite
 from .models import CookieConsentReceipt, CookieLifetime
 
 

@@ -2,5 +2,5 @@
 
 models.py the record; publication.py receiving and publishing (the rules); forms.py, views.py and
 urls.py the pages at /feedback/; admin.py staff handling; personal_data.py its declaration in the
-registry (imported by privacy/personal_data/__init__.py, whose order counts).
+registry (imported by privacy/personal_data/, in the order the register lists them).
 """

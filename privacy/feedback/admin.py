@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from ..admin.read_only import WrittenBySite
+from ..read_only import WrittenBySite
 from . import publication
 from .models import Feedback
 

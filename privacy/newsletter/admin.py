@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .. import consent
-from ..admin.read_only import WrittenBySite
+from ..read_only import WrittenBySite
 from . import sending
 from .models import Newsletter, NewsletterDelivery
 

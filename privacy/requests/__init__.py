@@ -7,11 +7,11 @@ links.py the signed links a requester is emailed; notices.py those emails; expor
 erasure.py the tasks' work; sweep.py re-sends lost work; digest.py the privacy officers' digest;
 restriction.py what a restriction means elsewhere; forms.py, views.py and urls.py the pages
 under /privacy/my-data/ and /privacy/requests/; admin.py staff handling; tasks.py the Celery
-tasks; personal_data.py its declarations in the registry (imported by
-privacy/personal_data/__init__.py, whose order counts).
+tasks; personal_data.py its declarations in the registry (imported by privacy/personal_data/,
+in the order the register lists them).
 
 Other features ask one thing of requests: which members' processing is not restricted (the
-newsletter and the forums' notifications leave the others out), so `unrestricted` is importable
+newsletter and the reply notifications leave the others out), so `unrestricted` is importable
 from here.
 """
 

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from ..admin.read_only import WrittenBySite
+from ..read_only import WrittenBySite
 from . import state
 from .digest import DIGEST_DAYS
 from .errors import RequestError

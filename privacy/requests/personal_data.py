@@ -5,7 +5,7 @@ import re
 
 from django.db.models import Q
 
-from ..models import Feedback, Lead, RetentionWarning
+from ..models import Feedback, Lead
 from ..registry import Declaration, Erasure, LegalBasis, Retention, member_facts, register
 from .models import DataExport, DataRequest, ProcessingRestriction, RequestEvent
 
@@ -204,23 +204,5 @@ register(
                 description="A restriction, counted from when it was lifted.",
             )
         ],
-    )
-)
-
-
-register(
-    Declaration(
-        key="inactivity-warnings",
-        name="Warnings before erasing an inactive account",
-        model=RetentionWarning,
-        fields=["user", "rule", "sent"],
-        description="When we emailed you that your account would be erased for inactivity.",
-        purpose="Erasing an inactive account only after telling its member (P17).",
-        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
-        recipients="Nobody outside the site.",
-        export=lambda person: person.rows(RetentionWarning.objects.all()).values("rule", "sent"),
-        erasure=Erasure.delete(lambda person: person.rows(RetentionWarning.objects.all())),
-        # It lives as long as the account: signing in again makes it moot (see
-        # privacy/retention/inactivity.py), and a new warning replaces it.
     )
 )

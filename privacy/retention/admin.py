@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ..admin.read_only import WrittenBySite
+from ..read_only import WrittenBySite
 from .models import RetentionRun
 
 

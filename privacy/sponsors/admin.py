@@ -14,8 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from ..admin.csv_stream import csv_response
-from ..admin.read_only import WrittenBySite
+from ..csv_export import csv_response
 from ..models import (
     DisclosedLead,
     Disclosure,
@@ -24,6 +23,7 @@ from ..models import (
     Sponsor,
     SponsorQuestion,
 )
+from ..read_only import WrittenBySite
 from . import services
 from .models import validate_resource_file
 

@@ -28,32 +28,7 @@ def seed() -> None:
         },
     )
     if not Resource.objects.filter(slug="contact-centre-benchmarks-2026").exists():
-        report = Resource(
-            sponsor=sponsor,
-            kind=Resource.Kind.REPORT,
-            title="Contact Centre Benchmarks 2026",
-            slug="contact-centre-benchmarks-2026",
-            summary="Speed of answer, first-contact resolution and attrition from 120 centres.",
-            published=True,
-        )
-        name = "resources/contact-centre-benchmarks-2026.txt"
-        if default_storage.exists(name):  # a database reset keeps the media folder
-            report.file.name = name
-        else:
-            report.file.name = default_storage.save(name, ContentFile(DEMO_REPORT))
-        report.save()
-        SponsorQuestion.objects.create(
-            resource=report,
-            text="Which channel will you grow most next year?",
-            kind=SponsorQuestion.Kind.CHOICE,
-            options="Voice\nChat\nEmail\nSocial media",
-        )
-        SponsorQuestion.objects.create(
-            resource=report,
-            text="Are you planning to replace your workforce management tool?",
-            kind=SponsorQuestion.Kind.YES_NO,
-            position=1,
-        )
+        _add_report(sponsor)
     Resource.objects.get_or_create(
         slug="forecasting-for-hybrid-teams",
         defaults={
@@ -67,4 +42,33 @@ def seed() -> None:
             "joining_details": "Join at https://northwind.example/webinar (passcode 2026).",
             "published": True,
         },
+    )
+
+
+def _add_report(sponsor: Sponsor) -> None:
+    report = Resource(
+        sponsor=sponsor,
+        kind=Resource.Kind.REPORT,
+        title="Contact Centre Benchmarks 2026",
+        slug="contact-centre-benchmarks-2026",
+        summary="Speed of answer, first-contact resolution and attrition from 120 centres.",
+        published=True,
+    )
+    name = "resources/contact-centre-benchmarks-2026.txt"
+    if default_storage.exists(name):  # a database reset keeps the media folder
+        report.file.name = name
+    else:
+        report.file.name = default_storage.save(name, ContentFile(DEMO_REPORT))
+    report.save()
+    SponsorQuestion.objects.create(
+        resource=report,
+        text="Which channel will you grow most next year?",
+        kind=SponsorQuestion.Kind.CHOICE,
+        options="Voice\nChat\nEmail\nSocial media",
+    )
+    SponsorQuestion.objects.create(
+        resource=report,
+        text="Are you planning to replace your workforce management tool?",
+        kind=SponsorQuestion.Kind.YES_NO,
+        position=1,
     )

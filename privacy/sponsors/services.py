@@ -130,7 +130,7 @@ def lead_row(lead: Lead, questions: list[str]) -> tuple[list[str], list[str]]:
     """A lead's CSV cells under `questions`, and the names of the fields it discloses.
 
     A question the person was not asked stays empty and is not counted as disclosed. Cells are
-    the values as given: the admin's one CSV writer (privacy.admin.csv_stream) neutralises them.
+    the values as given: the admin's one CSV writer (privacy.csv_export) neutralises them.
     """
     row = [lead.resource.title, timezone.localtime(lead.created).strftime("%Y-%m-%d %H:%M")]
     disclosed = []

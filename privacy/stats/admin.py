@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from ..admin.csv_stream import csv_response
-from ..admin.read_only import WrittenBySite
+from ..csv_export import csv_response
+from ..read_only import WrittenBySite
 from . import flush, report
 from .models import DailyVisitCount
 

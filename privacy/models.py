@@ -1,28 +1,28 @@
 """The privacy app's models, one module per feature; imported here for Django and
 for `from privacy.models import ...`."""
 
-from ..consent.models import (  # noqa: F401
+from .consent.models import (  # noqa: F401
     Consent,
     ConsentQuerySet,
     ConsentText,
 )
-from ..cookies.models import (  # noqa: F401
+from .cookies.models import (  # noqa: F401
     CookieConsentReceipt,
     CookieLifetime,
 )
-from ..feedback.models import (  # noqa: F401
+from .feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,
 )
-from ..newsletter.models import (  # noqa: F401
+from .newsletter.models import (  # noqa: F401
     Newsletter,
     NewsletterDelivery,
 )
-from ..policies.models import (  # noqa: F401
+from .policies.models import (  # noqa: F401
     PolicyQuerySet,
     PolicyVersion,
 )
-from ..requests.models import (  # noqa: F401
+from .requests.models import (  # noqa: F401
     DataExport,
     DataRequest,
     DataRequestQuerySet,
@@ -32,12 +32,12 @@ from ..requests.models import (  # noqa: F401
     _export_storage,  # named by migration 0008
     add_months,
 )
-from ..retention.models import (  # noqa: F401
+from .retention.models import (  # noqa: F401
     JobLock,
     RetentionRun,
     RetentionWarning,
 )
-from ..sponsors.models import (  # noqa: F401
+from .sponsors.models import (  # noqa: F401
     DisclosedLead,
     Disclosure,
     Lead,
@@ -47,4 +47,4 @@ from ..sponsors.models import (  # noqa: F401
     Sponsor,
     SponsorQuestion,
 )
-from ..stats.models import DailyVisitCount  # noqa: F401
+from .stats.models import DailyVisitCount  # noqa: F401
