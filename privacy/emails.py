@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 
 from community.validators import single_line
 
+from .cookies.preferences import remember_contact
+
 
 def absolute_url(path: str) -> str:
     return settings.SITE_URL + path
@@ -50,3 +52,15 @@ def limit_confirmations(request, *, action: str, email: str) -> HttpResponse | N
     if ratelimit.consume(request, action=action, key=email.strip().lower()):
         return None
     return render(request, "privacy/too_many_emails.html", status=429)
+
+
+def confirm_by_email(request, *, action: str, email: str, start, page: str) -> HttpResponse:
+    """A visitor's form whose effect waits for a link emailed to the address they typed: within
+    the rate limit of `action`, `start()` queues the email, and `page` tells them to check their
+    inbox; the address is remembered for the next form only if they allow it (P22)."""
+    if limited := limit_confirmations(request, action=action, email=email):
+        return limited
+    start()
+    response = render(request, page, {"email": email})
+    remember_contact(request, response, email=email)
+    return response

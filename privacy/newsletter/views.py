@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import emails
-from ..cookies.preferences import remember_contact, remembered_contact
+from ..cookies.preferences import remembered_contact
 from . import subscription
 from .forms import PreferencesForm, SubscribeForm
 
@@ -32,15 +32,13 @@ def subscribe(request):
         form = SubscribeForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"].lower()
-            limited = emails.limit_confirmations(
-                request, action="newsletter_confirmation", email=email
+            return emails.confirm_by_email(
+                request,
+                action="newsletter_confirmation",
+                email=email,
+                start=lambda: subscription.request_subscription(email),
+                page="privacy/newsletter_check_inbox.html",
             )
-            if limited:
-                return limited
-            subscription.request_subscription(email)
-            response = render(request, "privacy/newsletter_check_inbox.html", {"email": email})
-            remember_contact(request, response, email=email)  # only with consent (P22)
-            return response
     else:
         form = SubscribeForm(initial=remembered_contact(request))
     return render(request, "privacy/newsletter_subscribe.html", {"form": form})

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import emails
-from ..cookies.preferences import remember_contact, remembered_contact
+from ..cookies.preferences import remembered_contact
 from . import limits, links, state
 from .errors import RequestError
 from .forms import ErasureForm, MemberRequestForm, VisitorRequestForm
@@ -112,16 +112,13 @@ def new_request(request):
     if request.method == "POST":
         form = VisitorRequestForm(request.POST)
         if form.is_valid():
-            email = form.cleaned_data["email"].lower()
-            limited = emails.limit_confirmations(
-                request, action="data_request_confirmation", email=email
+            return emails.confirm_by_email(
+                request,
+                action="data_request_confirmation",
+                email=form.cleaned_data["email"].lower(),
+                start=lambda: state.create(**form.cleaned_data),
+                page="privacy/request_check_inbox.html",
             )
-            if limited:
-                return limited
-            state.create(**form.cleaned_data)
-            response = render(request, "privacy/request_check_inbox.html", {"email": email})
-            remember_contact(request, response, email=email)  # only with consent (P22)
-            return response
     else:
         form = VisitorRequestForm(initial=remembered_contact(request))
     status = 400 if form.errors else 200
