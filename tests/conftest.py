@@ -83,11 +83,7 @@ def password():
 @pytest.fixture
 def moderator(db):
     """A member of the Moderators group with a second factor, as staff need (P7)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    moderator = ModeratorFactory()
-    TOTP.activate(moderator, generate_totp_secret())
-    return moderator
+    return ModeratorFactory(second_factor=True)
 
 
 @pytest.fixture
@@ -99,14 +95,16 @@ def moderator_client(moderator):
 
 
 @pytest.fixture
-def staff_client(db):
-    """An administrator signed in with a second factor, as the admin requires (P7)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+def staff_member(db):
+    """An administrator with a second factor, as staff need before they may act (P7)."""
+    return StaffFactory(second_factor=True)
 
-    staff = StaffFactory()
-    TOTP.activate(staff, generate_totp_secret())
+
+@pytest.fixture
+def staff_client(staff_member):
+    """An administrator signed in with a second factor, as the admin requires (P7)."""
     client = Client()
-    client.force_login(staff)
+    client.force_login(staff_member)
     return client
 
 
@@ -131,12 +129,10 @@ def export_storage(tmp_path, monkeypatch):
 @pytest.fixture
 def privacy_officer(db):
     """A member of the Privacy officers group (a data migration), with a second factor."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.models import Group
 
-    officer = UserFactory(is_staff=True)
+    officer = UserFactory(is_staff=True, second_factor=True)
     officer.groups.add(Group.objects.get(name="Privacy officers"))
-    TOTP.activate(officer, generate_totp_secret())
     return officer
 
 

@@ -2,7 +2,12 @@ import time
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.contrib.auth.models import Group
 
 from forums.models import Category, Post, Topic, User
@@ -28,6 +33,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(user, create, extracted, **kwargs):
         if create and extracted is not False:
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        """`UserFactory(second_factor=True)`: with an authenticator app set up."""
+        if create and extracted:
+            add_second_factor(user)
 
 
 class StaffFactory(UserFactory):
@@ -153,3 +164,8 @@ def authenticator_code(secret: str) -> str:
     if left < 2:
         time.sleep(left)
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def add_second_factor(user) -> None:
+    """An authenticator app set up for the member, as staff need before they may act (P7)."""
+    TOTP.activate(user, generate_totp_secret())

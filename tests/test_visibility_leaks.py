@@ -5,7 +5,6 @@ hidden and staff-only content and a visitor with an odd query string."""
 import inspect
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
@@ -35,8 +34,7 @@ def forum(django_capture_on_commit_callbacks):
     is unique, so any of them can be looked for in an email, a page or an export."""
     public, secret = CategoryFactory(), CategoryFactory(staff_only=True, name="Staff room")
     member, other = UserFactory(), UserFactory()
-    staff = ModeratorFactory()
-    TOTP.activate(staff, generate_totp_secret())  # staff-only content needs a second factor
+    staff = ModeratorFactory(second_factor=True)  # staff-only content needs a second factor
 
     moved = TopicFactory(
         author=member, category=public, title="Title moved away", source="Member's own words"

@@ -3,7 +3,6 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from forums.models import SignIn, User
@@ -198,15 +197,13 @@ def test_staff_without_a_second_factor_is_kept_out_of_admin(client):
 
 
 def test_staff_with_a_second_factor_reaches_admin(client):
-    staff = StaffFactory()
-    TOTP.activate(staff, generate_totp_secret())
+    staff = StaffFactory(second_factor=True)
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
 
 
 def test_staff_signing_in_with_a_password_is_asked_for_the_second_factor(client):
-    staff = StaffFactory()
-    TOTP.activate(staff, generate_totp_secret())
+    staff = StaffFactory(second_factor=True)
     response = client.post(LOGIN, {"login": staff.username, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")

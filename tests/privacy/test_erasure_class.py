@@ -8,7 +8,6 @@ A new declaration needs data here (or a reason in NO_DATA), or the walk fails na
 import uuid
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -38,6 +37,7 @@ from tests.factories import (
     StaffFactory,
     TopicFactory,
     UserFactory,
+    add_second_factor,
 )
 
 Kind = DataRequest.Kind
@@ -144,7 +144,7 @@ def member_everywhere():
     grant(consent.NEWSLETTER, email="z.quill@old-job.example")
     member.emailaddress_set.create(email="z.quill@old-job.example", verified=True)
     member.emailaddress_set.create(email="zelda.unproven@example.net", verified=False)
-    TOTP.activate(member, generate_totp_secret())
+    add_second_factor(member)
     sign_in = SignIn.objects.create(user=member, ip_address=SIGN_IN_IP, user_agent="Firefox")
     topic = TopicFactory(author=member, ip_address=POST_IP, source=f"On {PHRASE}s.")
     other_topic = TopicFactory()

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from forums.models import SignIn, User
 from privacy import consent, registry
 from privacy.models import Consent
+from tests.factories import add_second_factor
 
 from ..factories import UserFactory
 
@@ -144,14 +145,13 @@ def test_unverified_accounts_expire_but_verified_and_staff_accounts_do_not():
 
 
 def test_register_of_processing_is_for_staff_with_the_permission(client):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     member = UserFactory()
     client.force_login(member)
     assert client.get("/privacy/register/").status_code == 403
     member.user_permissions.add(Permission.objects.get(codename="view_register"))
     assert client.get("/privacy/register/").status_code == 403  # no second factor yet (P7)
-    TOTP.activate(member, generate_totp_secret())
+    add_second_factor(member)
     response = client.get("/privacy/register/")
     assert response.status_code == 200
     html = response.content.decode()

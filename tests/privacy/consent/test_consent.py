@@ -1,5 +1,4 @@
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from privacy import consent
@@ -104,8 +103,7 @@ def test_preferences_page_needs_a_login(client):
 
 
 def test_staff_record_a_withdrawal_on_a_written_request_and_cannot_edit_rows(client):
-    staff, member = StaffFactory(), UserFactory()
-    TOTP.activate(staff, generate_totp_secret())
+    staff, member = StaffFactory(second_factor=True), UserFactory()
     client.force_login(staff)
     row = record(True, user=member)
     data = {"user": member.pk, "purpose": "newsletter", "text": newsletter_text().pk}

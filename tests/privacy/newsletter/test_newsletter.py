@@ -2,7 +2,6 @@ import re
 from unittest import mock
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import signing
 from django.test import Client
 
@@ -309,8 +308,7 @@ def test_the_confirmation_is_sent_by_a_task_after_commit(
 
 
 def test_staff_send_a_test_and_then_the_newsletter_from_admin(client, mailoutbox):
-    staff = StaffFactory()
-    TOTP.activate(staff, generate_totp_secret())  # the admin requires a second factor
+    staff = StaffFactory(second_factor=True)  # the admin requires a second factor
     subscribe_to_newsletter(user=UserFactory())
     client.force_login(staff)
     item = draft()

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -74,8 +73,7 @@ def test_publishing_a_material_change_in_admin_queues_the_emails(
 ):
     # The task queued after commit runs here and now, in this process.
     monkeypatch.setattr(tasks.notify_policy_change, "delay", tasks.notify_policy_change)
-    staff = StaffFactory()
-    TOTP.activate(staff, generate_totp_secret())
+    staff = StaffFactory(second_factor=True)
     client.force_login(staff)
     data = {
         "kind": "privacy",
