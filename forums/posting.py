@@ -6,6 +6,7 @@ stored HTML can never drift from the posts.
 
 from contextvars import ContextVar
 
+from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -28,6 +29,18 @@ DELETE_BATCH = 1000
 
 class PostingError(Exception):
     """A post that the rules do not allow; the message is shown to the member."""
+
+
+def refusal(user: User) -> str | None:
+    """Why this member may not post right now (start a topic, reply or edit), or None: an
+    address not yet verified, or too many posts in the last minute."""
+    if not has_verified_email(user):
+        return "Please verify your email address before posting: check your inbox for our link."
+    try:
+        check_rate_limit(user)
+    except PostingError as error:
+        return str(error)
+    return None
 
 
 def check_rate_limit(user: User) -> None:

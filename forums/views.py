@@ -1,4 +1,3 @@
-from allauth.account.utils import has_verified_email
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -26,7 +25,7 @@ from .forms import (
 )
 from .markup import quote
 from .models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Post, Topic, User
-from .posting import PostingError, check_rate_limit, edit_post, reply, start_topic
+from .posting import edit_post, refusal, reply, start_topic
 from .querysets import can_moderate
 
 LATEST_TOPICS = 10
@@ -84,17 +83,6 @@ def may_start_topic(user, category: Category) -> bool:
     return user.is_authenticated and (not category.announcements or can_moderate(user))
 
 
-def _posting_refused(request) -> str | None:
-    """Why this member cannot post right now, or None."""
-    if not has_verified_email(request.user):
-        return "Please verify your email address before posting: check your inbox for our link."
-    try:
-        check_rate_limit(request.user)
-    except PostingError as error:
-        return str(error)
-    return None
-
-
 @login_required
 def new_topic(request, slug):
     category = get_object_or_404(Category.objects.visible_to(request.user), slug=slug)
@@ -103,7 +91,7 @@ def new_topic(request, slug):
     if request.method == "POST":
         form = TopicForm(request.POST)
         if form.is_valid():
-            refused = _posting_refused(request)
+            refused = refusal(request.user)
             if refused:
                 form.add_error(None, refused)
             else:
@@ -139,7 +127,7 @@ def topic_detail(request, pk, slug):
             raise PermissionDenied("This topic is closed to new replies.")
         form = PostForm(request.POST)
         if form.is_valid():
-            refused = _posting_refused(request)
+            refused = refusal(request.user)
             if refused:
                 form.add_error(None, refused)
             else:
@@ -205,7 +193,7 @@ def post_edit(request, pk):
         if form.is_valid():
             # An edit changes what visitors see (the cached pages start again), so it counts
             # against the same limit as a new post.
-            refused = _posting_refused(request)
+            refused = refusal(request.user)
             if refused:
                 form.add_error(None, refused)
             else:

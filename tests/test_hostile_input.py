@@ -149,6 +149,10 @@ ARGUMENTS = {
     "profile": lambda w: {"username": w.other.username},
     "notifications_off": lambda w: {"token": switch_off_token(w.member)},
     "account_confirm_email": lambda w: {"key": EmailConfirmationHMAC(w.unverified).key},
+    # A security key is made only by a browser's authenticator (tests/browser/test_passkeys.py):
+    # here these pages are asked about one that is not there.
+    "mfa_edit_webauthn": lambda w: {"pk": 2**31 - 1},
+    "mfa_remove_webauthn": lambda w: {"pk": 2**31 - 1},
     "account_reset_password_from_key": lambda w: {
         "uidb36": user_pk_to_url_str(w.other),
         "key": default_token_generator.make_token(w.other),
@@ -176,15 +180,16 @@ ARGUMENTS = {
 }
 
 
-def url_names(patterns=None, namespace=""):
-    """(name, takes arguments) of every named URL pattern outside EXCLUDED."""
+def url_names(patterns=None, namespace="", included_with_arguments=False):
+    """(name, takes arguments) of every named URL pattern outside EXCLUDED; a pattern takes
+    arguments if it or an include() above it does."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        takes_arguments = included_with_arguments or bool(pattern.pattern.regex.groups)
         if isinstance(pattern, URLResolver):
             inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
             if inner not in EXCLUDED:
-                yield from url_names(pattern.url_patterns, inner)
+                yield from url_names(pattern.url_patterns, inner, takes_arguments)
         elif pattern.name:
-            takes_arguments = bool(pattern.pattern.regex.groups)
             yield namespace + pattern.name, takes_arguments
 
 

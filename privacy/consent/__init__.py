@@ -29,9 +29,12 @@ NEWSLETTER = "newsletter"
 ERASURE_TEXT_KEY = "erasure-withdrawal"
 
 
-def sponsor_purpose(slug: str) -> str:
+SPONSOR_PURPOSES = "sponsor:"
+
+
+def sponsor_purpose(sponsor_id: int) -> str:
     """The purpose of passing one's details to one named sponsor (P8, P23)."""
-    return f"sponsor:{slug}"
+    return f"{SPONSOR_PURPOSES}{sponsor_id}"
 
 
 def current_text(key: str) -> ConsentText:

@@ -26,7 +26,7 @@ def _superseded_consents(cutoff):
     # A sponsor choice proves the disclosures made on it: the rule "sponsor-consents" keeps it
     # exactly as long as they are kept.
     return Consent.objects.filter(Q(Exists(newer)) | orphan, created__lt=cutoff).exclude(
-        purpose__startswith=consent.sponsor_purpose("")
+        purpose__startswith=consent.SPONSOR_PURPOSES
     )
 
 

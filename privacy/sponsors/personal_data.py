@@ -26,7 +26,7 @@ def _spent_sponsor_choices(cutoff):
     the period of leads, so with the period of leads this rule never changes what may be sent.
     """
     return (
-        Consent.objects.filter(purpose__startswith=consent.sponsor_purpose(""), created__lt=cutoff)
+        Consent.objects.filter(purpose__startswith=consent.SPONSOR_PURPOSES, created__lt=cutoff)
         .exclude(Exists(Lead.objects.filter(consent=OuterRef("pk"))))
         .exclude(Exists(DisclosedLead.objects.filter(consent=OuterRef("pk"))))
     )

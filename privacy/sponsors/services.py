@@ -49,7 +49,7 @@ LEAD_FIELDS = [
 
 
 def purpose(sponsor: Sponsor) -> str:
-    return consent.sponsor_purpose(str(sponsor.pk))
+    return consent.sponsor_purpose(sponsor.pk)
 
 
 def consent_text(sponsor: Sponsor, action: str = "") -> ConsentText:
