@@ -10,6 +10,7 @@ import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
+from django_redis import get_redis_connection
 
 from community.outages import log_outage
 
@@ -71,11 +72,13 @@ class CacheCounters:
 
 
 class RedisCounters:
-    """Counters in a Redis hash per day: one round trip per page view."""
+    """Counters in a Redis hash per day: one round trip per page view, through the "stats"
+    cache's own connection pool (and so its timeouts: a hung Redis costs a page a second at
+    most, never the page)."""
 
-    def __init__(self, url: str):
-        # As the caches: a hung Redis costs a page a second at most, never the page.
-        self.redis = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    @property
+    def redis(self) -> redis.Redis:
+        return get_redis_connection("stats")
 
     def add(self, day: date, pairs: list[tuple[str, str]]) -> None:
         key = self._key(day)
@@ -105,7 +108,7 @@ class RedisCounters:
 
 @functools.cache
 def _counters(redis_url: str) -> CacheCounters | RedisCounters:
-    return RedisCounters(redis_url) if redis_url else CacheCounters()
+    return RedisCounters() if redis_url else CacheCounters()
 
 
 def counters() -> CacheCounters | RedisCounters:
