@@ -19,5 +19,6 @@ urlpatterns = [
     path("p/<int:pk>/moderate/", views.post_moderate, name="post_moderate"),
     path("u/<str:username>/", views.profile, name="profile"),
     path("search/", views.search_view, name="search"),
+    path("preview/", views.preview, name="preview"),
     path("notifications/off/<str:token>/", views.notifications_off, name="notifications_off"),
 ]
