@@ -175,6 +175,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "forums.forms.SignupForm"
 ACCOUNT_FORMS = {"login": "forums.account_forms.LoginForm"}
 ACCOUNT_ADAPTER = "forums.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# The link in the verification email logs the new member in (only in the browser they joined
+# from: allauth checks the session) and takes them to the `next` they joined from.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
