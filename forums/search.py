@@ -110,6 +110,13 @@ def index_posts(post_ids: list[int]) -> None:
         )
 
 
+def index_plain_text(rows: list[tuple[int, str, str]]) -> None:
+    """SQLite: index new posts from (id, title or "", plain text) the caller already has
+    (seed_demo, which would otherwise read back and re-parse 100,000 posts)."""
+    if uses_fts5() and rows:
+        _fts_write([pk for pk, _, _ in rows], rows)
+
+
 def unindex_posts(post_ids: list[int]) -> None:
     """Take deleted posts out of SQLite's index (PostgreSQL's goes with the row)."""
     if uses_fts5() and post_ids:
