@@ -150,7 +150,7 @@ class PostModerationForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search the forums", max_length=200, strip=True)
+    q = forms.CharField(label="Words to find", max_length=200, strip=True)
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(),
         to_field_name="slug",
@@ -168,6 +168,7 @@ class SearchForm(forms.Form):
     )
 
     def __init__(self, *args, user=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         # Only the categories this member can read are offered (and accepted).
         self.fields["category"].queryset = Category.objects.visible_to(
