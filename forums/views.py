@@ -211,7 +211,7 @@ def preview(request):
     Only for members, who are the only ones with a composer."""
     form = PreviewForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("<p>This text is too long to preview.</p>", status=400)
+        return HttpResponse("<p>This text cannot be previewed (is it too long?).</p>", status=400)
     source = form.cleaned_data["source"]
     html = render_post(source) if source else '<p class="meta">Nothing to preview yet.</p>'
     return HttpResponse(html, content_type="text/html; charset=utf-8")
