@@ -35,7 +35,7 @@ PER_PAGE = 20
 CANDIDATES = 500  # matches ranked for one query, at most
 RECENT_WINDOW = 50_000  # posts
 SNIPPET_WORDS = 30
-FTS_TABLE = "forums_post_fts"
+FTS_TABLE = '"forums_post_fts"'
 # How much more a word in a topic's title counts than one in a post's text (bm25's column
 # weights; PostgreSQL's ts_rank weighs A against B by 1.0 to 0.4).
 TITLE_WEIGHT = 2.5
