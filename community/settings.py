@@ -252,6 +252,8 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 LANGUAGE_CODE = "en-gb"
+# Our own wording for allauth's pages and messages (sentence case), over its English.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -86,3 +86,13 @@ def test_the_two_factor_prompt_says_recovery_codes_work(client):
     html = client.get(response["Location"]).content.decode()
     assert "recovery codes" in html and "<h1>Two-factor check</h1>" in html
     assert 'class="secondary"' in html  # Cancel looks secondary
+
+
+def test_allauths_own_pages_are_in_sentence_case(user_client):
+    for path, heading in (
+        ("/accounts/email/", "Email address"),
+        ("/accounts/password/change/", "Change password"),
+        ("/accounts/2fa/", "Two-factor authentication"),
+    ):
+        html = user_client.get(path).content.decode()
+        assert re.search(rf"<h1[^>]*>\s*{heading}\s*</h1>", html), path
