@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint lock
+.PHONY: install run test lint lock messages
 
 install: $(VENV)/.installed
 
@@ -35,3 +35,7 @@ lint: install
 lock: install
 	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+# After editing locale/en_GB/LC_MESSAGES/django.po (our wording of allauth's strings).
+messages:
+	msgfmt --check -o locale/en_GB/LC_MESSAGES/django.mo locale/en_GB/LC_MESSAGES/django.po

@@ -32,6 +32,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="The Contact Centre Community")
+SITE_SHORT_NAME = env.str("SITE_SHORT_NAME", default="CC Community")  # under a home-screen icon
 DPO_EMAIL = env.str("DPO_EMAIL", default="dpo@example.org")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "community.context_processors.site",
                 "privacy.cookies.context_processors.banner_context",
             ],
+            "libraries": {"cookie_bar": "community.cookie_bar"},
         },
     },
 ]
@@ -182,6 +184,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "forums.forms.SignupForm"
 ACCOUNT_FORMS = {"login": "forums.account_forms.LoginForm"}
 ACCOUNT_ADAPTER = "forums.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# The link in the verification email logs the new member in (only in the browser they joined
+# from: allauth checks the session) and takes them to the `next` they joined from.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
@@ -261,6 +266,8 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 LANGUAGE_CODE = "en-gb"
+# Our own wording for allauth's pages and messages (sentence case), over its English.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -386,6 +393,8 @@ RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=30)
 RETENTION_COOKIE_RECEIPT_DAYS = env.int("RETENTION_COOKIE_RECEIPT_DAYS", default=2 * 365)
 RETENTION_NEWSLETTER_DELIVERY_DAYS = env.int("RETENTION_NEWSLETTER_DELIVERY_DAYS", default=365)
 RETENTION_OPERATIONAL_RECORD_DAYS = env.int("RETENTION_OPERATIONAL_RECORD_DAYS", default=6 * 365)
+# Unread markers (forums.reading): how far a member read a topic they have not opened again.
+RETENTION_TOPIC_READ_DAYS = env.int("RETENTION_TOPIC_READ_DAYS", default=365)
 # Sponsored resources (P8, P23) and feedback (P16).
 RETENTION_LEAD_WITHOUT_CONSENT_DAYS = env.int("RETENTION_LEAD_WITHOUT_CONSENT_DAYS", default=365)
 RETENTION_LEAD_DAYS = env.int("RETENTION_LEAD_DAYS", default=2 * 365)

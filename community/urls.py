@@ -2,13 +2,16 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
+from . import health, views
 
 # The admin signs in through allauth, so staff pass the same second-factor check as everyone (P7).
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = admin.site.site_title = "Community administration"
+handler500 = "community.views.server_error"
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),

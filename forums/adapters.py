@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.core import context
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from community.redirects import is_safe_next_url
@@ -18,6 +19,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 f"Ensure this value has at most {EMAIL_MAX_LENGTH} characters."
             )
         return super().clean_email(email)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth's emails are signed with the site's name and address (templates/account/
+        # email/), not with the host the request came through.
+        context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+        super().send_mail(template_prefix, email, context)
 
     def is_safe_url(self, url: str) -> bool:
         # allauth's `next` (sign-in, sign-out, sign-up) follows the site's one rule for

@@ -54,7 +54,15 @@ def _moderation_action(action, description):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "position", "staff_only", "announcements", "topic_count"]
+    list_display = [
+        "name",
+        "parent",
+        "position",
+        "colour",
+        "staff_only",
+        "announcements",
+        "topic_count",
+    ]
     list_editable = ["position"]
     list_filter = ["staff_only", "announcements"]
     search_fields = ["name", "description"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from community.validators import validate_single_line
@@ -6,7 +7,7 @@ from privacy import consent
 from privacy.models import Consent, PolicyVersion
 
 from . import search
-from .models import Category, ModerationAction, Post, User
+from .models import POST_MAX_LENGTH, Category, ModerationAction, Post, User
 
 TOPIC_MODERATION_ACTIONS = {
     "pin",
@@ -85,8 +86,8 @@ class PostForm(forms.ModelForm):
         fields = ["source"]
         widgets = {"source": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
-            "source": "Markdown: **bold**, _italic_, [links](https://example.org), > quotes, "
-            "@username to mention a member. Images are shown as links."
+            "source": "Markdown works: **bold**, _italic_, [links](https://example.org), "
+            "> quotes, @username. More under “Formatting help”."
         }
 
     def clean_source(self):
@@ -103,6 +104,12 @@ class TopicForm(PostForm):
 
     class Meta(PostForm.Meta):
         fields = ["title", "source"]
+
+
+class PreviewForm(forms.Form):
+    """What the composer's live preview sends: the text so far, rendered as it would be saved."""
+
+    source = forms.CharField(max_length=POST_MAX_LENGTH, required=False, strip=True)
 
 
 class ReportForm(forms.Form):
@@ -143,7 +150,33 @@ class PostModerationForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search the forums", max_length=200, strip=True)
+    q = forms.CharField(label="Words to find", max_length=200, strip=True)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All categories",
+        label="In category",
+    )
+    author = forms.CharField(
+        label="Posted by",
+        max_length=30,
+        required=False,
+        strip=True,
+        help_text="A username, if you like.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # Only the categories this member can read are offered (and accepted).
+        self.fields["category"].queryset = Category.objects.visible_to(
+            user or AnonymousUser()
+        ).order_by("position", "name")
+
+    def clean_author(self):
+        return self.cleaned_data["author"].lstrip("@")
 
     def clean_q(self):
         query = self.cleaned_data["q"]

@@ -136,12 +136,42 @@ class SignIn(models.Model):
         return f"{self.user} at {self.created:%Y-%m-%d %H:%M}"
 
 
+# Category colours staff can start from: each is dark enough for white text on it and light
+# enough to tell apart on a dark page.
+CATEGORY_PALETTE = [
+    "#1f6feb",
+    "#2f855a",
+    "#b7791f",
+    "#c53030",
+    "#6b46c1",
+    "#2c7a7b",
+    "#b83280",
+    "#4a5568",
+]
+
+
+class ColourValidator(RegexValidator):
+    regex = r"^#[0-9a-fA-F]{6}\Z"
+    message = "Give the colour as # and six hexadecimal digits, for example #1f6feb."
+
+
 class Category(models.Model):
     """A forum. Counts and the last post are kept on the row so pages never recount."""
 
     name = models.CharField(max_length=80, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.CharField(max_length=300, blank=True)
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="One short sentence shown under the name: what belongs here.",
+    )
+    colour = models.CharField(
+        max_length=7,
+        default=CATEGORY_PALETTE[0],
+        validators=[ColourValidator()],
+        help_text="Shown as a small square beside the name, for example #1f6feb.",
+    )
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -186,6 +216,8 @@ class Topic(models.Model):
     locked = models.BooleanField(default=False)
     hidden = models.BooleanField(default=False)
     reply_count = models.PositiveIntegerField(default=0, editable=False)
+    # Page views, counted without cookies or any record of who viewed (forums.views).
+    view_count = models.PositiveIntegerField(default=0, editable=False)
     # Positions of posts are handed out from here, so a post's page is known without counting.
     last_position = models.PositiveIntegerField(default=0, editable=False)
     last_post = models.ForeignKey(
@@ -289,6 +321,26 @@ class TopicParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in topic {self.topic_id}"
+
+
+class TopicRead(models.Model):
+    """How far a member has read a topic: the highest post position they have been shown, so
+    topic lists can show what is new since their last visit (as Discourse does). One row per
+    member and topic they opened; nothing about when or how often beyond the last update."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_reads"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    last_read_position = models.PositiveIntegerField(default=0)
+    # The retention rule deletes rows not updated for RETENTION_TOPIC_READ_DAYS.
+    updated = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="topic_read_unique")]
+
+    def __str__(self) -> str:
+        return f"Read up to post {self.last_read_position} of topic {self.topic_id}"
 
 
 class Report(models.Model):

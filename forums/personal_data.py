@@ -25,6 +25,7 @@ from .models import (
     SignIn,
     Topic,
     TopicParticipant,
+    TopicRead,
     User,
 )
 from .pagecache import forum_changed
@@ -368,6 +369,33 @@ register(
             "emailed", topic_title=_as_seen_by(person, "title")
         ),
         erasure=Erasure.delete(lambda person: person.rows(TopicParticipant.objects.all())),
+    )
+)
+
+register(
+    Declaration(
+        key="topic-reads",
+        name="What you have read",
+        model=TopicRead,
+        fields=["user", "topic", "last_read_position", "updated"],
+        description="For each topic you opened, how far you have read it and when you last "
+        "visited it.",
+        purpose="Showing you what is new in a topic since your last visit (unread markers).",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Nobody: not even other members see what you have read.",
+        export=lambda person: person.rows(TopicRead.objects.all()).values(
+            "last_read_position", "updated", topic_title=_as_seen_by(person, "title")
+        ),
+        erasure=Erasure.delete(lambda person: person.rows(TopicRead.objects.all())),
+        retention=[
+            Retention(
+                key="topic-reads",
+                setting="RETENTION_TOPIC_READ_DAYS",
+                action=Retention.DELETE,
+                expired=lambda cutoff: TopicRead.objects.filter(updated__lt=cutoff),
+                description="How far you read a topic you have not opened again since.",
+            )
+        ],
     )
 )
 

@@ -3,6 +3,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from . import search
 from .adapters import client_ip
 from .models import Category, EmailAddressAdded, Post, SignIn, Topic, User
 from .pagecache import forum_changed
@@ -26,6 +27,12 @@ def date_email_address(sender, instance, created, raw=False, **kwargs):
     """An unverified address is kept for a period counted from here (forums.personal_data)."""
     if created and not raw:
         EmailAddressAdded.objects.create(address=instance)
+
+
+@receiver(post_delete, sender=Post, dispatch_uid="forums.unindex_deleted_post")
+def unindex_deleted_post(sender, instance, **kwargs):
+    """A deleted post leaves SQLite's search index too (PostgreSQL's goes with the row)."""
+    search.unindex_posts([instance.pk])
 
 
 @receiver(post_delete, sender=Post, dispatch_uid="forums.recount_after_post_delete")
@@ -56,7 +63,16 @@ def forum_changed_unless_bulk(**kwargs):
 # sign-in's last_login, a private profile field, the reply-email switch) keeps the cache, so no
 # member can keep every visitor on uncached pages by signing in or saving a profile.
 SHOWN_TO_VISITORS = {
-    Category: ["name", "slug", "description", "position", "parent", "staff_only", "announcements"],
+    Category: [
+        "name",
+        "slug",
+        "description",
+        "colour",
+        "position",
+        "parent",
+        "staff_only",
+        "announcements",
+    ],
     Topic: ["category", "title", "slug", "author", "pinned", "locked", "hidden"],
     Post: ["topic", "author", "source", "html", "edited", "edited_by", "hidden"],
     User: ["username", "display_name", "job_title", "company", "is_active"],

@@ -22,5 +22,6 @@ urlpatterns = [
     path("feeds/latest/", feeds.TopicsFeed(), name="feed_latest"),
     path("c/<slug:slug>/feed/", feeds.CategoryFeed(), name="feed_category"),
     path("t/<int:pk>/<slug:slug>/feed/", feeds.TopicFeed(), name="feed_topic"),
+    path("preview/", views.preview, name="preview"),
     path("notifications/off/<str:token>/", views.notifications_off, name="notifications_off"),
 ]

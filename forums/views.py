@@ -1,35 +1,89 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404
+from django.db.models import F, Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from privacy.cookies import preferences
 
-from . import moderation, notifications, pagecache, search
+from . import moderation, notifications, pagecache, reading, search
 from .adapters import client_ip
 from .forms import (
     NotificationsForm,
     PostForm,
     PostModerationForm,
+    PreviewForm,
     ProfileForm,
     ReportForm,
     SearchForm,
     TopicForm,
     TopicModerationForm,
 )
-from .markup import quote
-from .models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Post, Topic, User
+from .markup import quote, render_post
+from .models import (
+    POST_MAX_LENGTH,
+    POSTS_PER_PAGE,
+    TOPICS_PER_PAGE,
+    Category,
+    Post,
+    Topic,
+    User,
+)
 from .posting import edit_post, refusal, reply, start_topic
 from .querysets import can_moderate
 
 LATEST_TOPICS = 10
 PROFILE_RECENT_POSTS = 10
+RECENT_POSTERS = 4  # avatars in a topic list: the starter, then the latest other posters
+# Crawlers and link previews are not readers: their visits are not counted.
+NOT_A_READER = re.compile(r"bot|crawl|spider|slurp|preview|fetch|monitor", re.IGNORECASE)
+
+
+def prepare_topic_list(topics, user) -> list:
+    """The topics as a list, each with `posters` (its starter, then the authors of its latest
+    posts, newest first, once each: one query for the whole list, through the (topic, position)
+    index) and, for a member, its unread markers (forums.reading)."""
+    topics = list(topics)
+    if not topics:
+        return topics
+    window = Q()
+    for topic in topics:
+        window |= Q(topic_id=topic.pk, position__gt=topic.last_position - RECENT_POSTERS * 2)
+    latest = {}
+    recent = (
+        Post.objects.visible_to(user)
+        .filter(window)
+        .select_related("author")
+        .order_by("-position")
+        .only("topic_id", "position", "author")
+    )
+    for post in recent:
+        latest.setdefault(post.topic_id, []).append(post.author)
+    reading.mark_unread(topics, user)
+    for topic in topics:
+        posters, seen = [topic.author], {topic.author_id}
+        for author in latest.get(topic.pk, []):
+            if author is not None and author.pk not in seen and len(posters) < RECENT_POSTERS:
+                posters.append(author)
+                seen.add(author.pk)
+        topic.posters = posters
+    return topics
+
+
+def count_view(request, topic: Topic) -> None:
+    """One more view of the topic: no cookie is read or set and nothing about the reader is
+    kept, so a view is a page load of the topic by anything that is not a crawler."""
+    if request.method == "GET" and not NOT_A_READER.search(request.headers.get("User-Agent", "")):
+        Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+        topic.view_count += 1
 
 
 def home(request):
@@ -40,12 +94,15 @@ def home(request):
         .with_last_post()
         .prefetch_related(Prefetch("children", queryset=visible.with_last_post()))
     )
-    latest = (
+    newest = reading.with_last_read(
         Topic.objects.visible_to(request.user)
         .for_listing()
         .select_related("category")
-        .order_by("-last_activity")[:LATEST_TOPICS]
-    )
+        .order_by("-last_activity"),
+        request.user,
+    )[:LATEST_TOPICS]
+    # Lazy, like the querysets: a visitor's page from the cache reads none of it.
+    latest = SimpleLazyObject(lambda: prepare_topic_list(newest, request.user))
     return render(
         request,
         "home.html",
@@ -62,10 +119,13 @@ def category_detail(request, slug):
         Category.objects.visible_to(request.user).select_related("parent"), slug=slug
     )
     topics = Topic.objects.visible_to(request.user).filter(category=category).for_listing()
-    paginator = Paginator(topics.order_by("-pinned", "-last_activity"), TOPICS_PER_PAGE)
+    topics = reading.with_last_read(topics.order_by("-pinned", "-last_activity"), request.user)
+    paginator = Paginator(topics, TOPICS_PER_PAGE)
     if not can_moderate(request.user):
         paginator.count = category.topic_count  # kept on the row: no COUNT(*) per page view
     page = paginator.get_page(request.GET.get("page"))
+    topics = page.object_list
+    page.object_list = SimpleLazyObject(lambda: prepare_topic_list(topics, request.user))
     return render(
         request,
         "forums/category.html",
@@ -88,7 +148,10 @@ def new_topic(request, slug):
     category = get_object_or_404(Category.objects.visible_to(request.user), slug=slug)
     if not may_start_topic(request.user, category):
         raise PermissionDenied("Only moderators start topics in this category.")
-    if request.method == "POST":
+    preview = None
+    if request.method == "POST" and _wants_preview(request):
+        form, preview = _previewed(request, TopicForm, fields=("title", "source"))
+    elif request.method == "POST":
         form = TopicForm(request.POST)
         if form.is_valid():
             refused = refusal(request.user)
@@ -105,7 +168,41 @@ def new_topic(request, slug):
                 return redirect(topic)
     else:
         form = TopicForm()
-    return render(request, "forums/new_topic.html", {"category": category, "form": form})
+    return render(
+        request,
+        "forums/new_topic.html",
+        {
+            "category": category,
+            "form": form,
+            "preview": preview,
+            "draft_key": f"new-topic:{category.pk}",
+        },
+    )
+
+
+def _wants_preview(request) -> bool:
+    """The composer's Preview button (without JavaScript: a full page with the preview)."""
+    return "preview" in request.POST
+
+
+def _previewed(request, form_class, fields=("source",)):
+    """The form as typed (unbound: no errors yet) and its text rendered as it would be saved."""
+    typed = {name: request.POST.get(name, "")[: POST_MAX_LENGTH + 1] for name in fields}
+    form = form_class(initial=typed)
+    return form, render_post(typed["source"].strip()) if typed["source"].strip() else ""
+
+
+@require_POST
+@login_required
+def preview(request):
+    """The live preview (static/js/composer.js): the text rendered exactly as a post would be.
+    Only for members, who are the only ones with a composer."""
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("<p>This text cannot be previewed (is it too long?).</p>", status=400)
+    source = form.cleaned_data["source"]
+    html = render_post(source) if source else '<p class="meta">Nothing to preview yet.</p>'
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 def _page_number(request, page_count: int) -> int:
@@ -120,13 +217,16 @@ def topic_detail(request, pk, slug):
     topic = get_object_or_404(
         Topic.objects.visible_to(request.user).select_related("category"), pk=pk
     )
+    preview = None
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(topic.get_absolute_url())
         if topic.locked or topic.hidden:
             raise PermissionDenied("This topic is closed to new replies.")
         form = PostForm(request.POST)
-        if form.is_valid():
+        if _wants_preview(request):
+            form, preview = _previewed(request, PostForm)
+        elif form.is_valid():
             refused = refusal(request.user)
             if refused:
                 form.add_error(None, refused)
@@ -150,8 +250,15 @@ def topic_detail(request, pk, slug):
         .filter(position__gt=(number - 1) * POSTS_PER_PAGE, position__lte=number * POSTS_PER_PAGE)
         .for_topic_page()
     )
+    count_view(request, topic)
+    first_unread = None
     if request.user.is_authenticated:
         notifications.mark_visited(request.user, topic.pk)
+        if request.method == "GET":
+            shown_up_to = min(number * POSTS_PER_PAGE, topic.last_position)
+            before = reading.mark_read(request.user, topic, shown_up_to)
+            if before is not None and before < shown_up_to:
+                first_unread = before + 1
     moderator = can_moderate(request.user)
     return render(
         request,
@@ -166,8 +273,11 @@ def topic_detail(request, pk, slug):
             "can_moderate": moderator,
             "moderation_form": TopicModerationForm() if moderator else None,
             "cache_generation": pagecache.for_visitor(request),
+            "preview": preview,
+            "draft_key": f"reply:{topic.pk}",
+            "first_unread_position": first_unread,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and preview is None else 200,
     )
 
 
@@ -188,7 +298,10 @@ def post_edit(request, pk):
     )
     if post.author_id != request.user.pk:
         raise PermissionDenied("You can edit only your own posts.")
-    if request.method == "POST":
+    preview = None
+    if request.method == "POST" and _wants_preview(request):
+        form, preview = _previewed(request, PostForm)
+    elif request.method == "POST":
         form = PostForm(request.POST, instance=post)
         if form.is_valid():
             # An edit changes what visitors see (the cached pages start again), so it counts
@@ -202,7 +315,11 @@ def post_edit(request, pk):
                 return redirect(post)
     else:
         form = PostForm(instance=post)
-    return render(request, "forums/post_edit.html", {"post": post, "form": form})
+    return render(
+        request,
+        "forums/post_edit.html",
+        {"post": post, "form": form, "preview": preview, "draft_key": f"edit:{post.pk}"},
+    )
 
 
 @login_required
@@ -280,14 +397,21 @@ def profile(request, username):
 
 
 def search_view(request):
-    form = SearchForm(request.GET) if "q" in request.GET else SearchForm()
+    bound = "q" in request.GET
+    form = SearchForm(request.GET if bound else None, user=request.user)
     results = None
-    if form.is_bound and form.is_valid():
-        results = search.search_posts(form.cleaned_data["q"], request.user)
+    if bound and form.is_valid():
+        results = search.search_posts(
+            form.cleaned_data["q"],
+            request.user,
+            category=form.cleaned_data["category"],
+            author=form.cleaned_data["author"],
+            page=request.GET.get("page", 1),
+        )
     response = render(
         request,
         "forums/search.html",
-        {"form": form, "results": results, "max_results": search.MAX_RESULTS},
+        {"form": form, "results": results, "max_results": search.CANDIDATES},
     )
     if results is not None:
         preferences.remember_search(request, response, form.cleaned_data["q"])  # only with consent

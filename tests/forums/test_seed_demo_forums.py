@@ -28,3 +28,30 @@ def test_seeded_counters_and_positions_match_the_posts(settings):
         topics = category.topics.all()
         assert category.topic_count == topics.count()
         assert category.post_count == Post.objects.filter(topic__category=category).count()
+
+
+def test_demo_replies_answer_their_topic_in_each_members_words(settings):
+    from forums import demo_content
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--members", "12", "--topics", "13", "--posts", "300")
+    for topic in Topic.objects.all():
+        subject = next(s for s in demo_content.SUBJECTS if topic.title.rstrip("?") in str(s[1]))
+        points = subject[3]
+        for post in topic.posts.filter(position__gt=1):
+            assert any(point in post.source for point in points), post.source
+    replies = Post.objects.filter(position__gt=1)
+    assert replies.values("source").distinct().count() > replies.count() / 3
+    assert Topic.objects.filter(reply_count__gt=20).exists()  # a long thread, two pages
+
+
+def test_demo_members_share_one_password_hash_that_works(settings):
+    from forums.models import User
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--members", "8", "--topics", "2", "--posts", "4")
+    members = User.objects.filter(is_staff=False)
+    assert members.values("password").distinct().count() == 1
+    assert members.first().check_password("community-member-demo")
+    assert members.filter(emailaddress__verified=True).count() == 8
+    assert members.exclude(display_name="").count() >= 5

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 
-from forums import markup, notifications
+from forums import markup, notifications, reading
 from forums.models import ModerationAction, Post, Report, SignIn
 from privacy import consent, registry
 from privacy.cookies import wording
@@ -65,6 +65,7 @@ MEMBERS_ONLY = {
     "forum-posts",
     "forum-topics",
     "topic-participation",
+    "topic-reads",
     "reply-notifications",
     "post-reports",
     "moderation-log",
@@ -149,6 +150,7 @@ def member_everywhere():
     topic = TopicFactory(author=member, ip_address=POST_IP, source=f"On {PHRASE}s.")
     other_topic = TopicFactory()
     post = PostFactory(topic=other_topic, author=member, ip_address=POST_IP, source=PHRASE)
+    reading.mark_read(member, other_topic, 2)  # how far the member read it
     Post.objects.filter(topic=other_topic, position=1).update(edited_by=member)
     Report.objects.create(post=other_topic.posts.first(), reporter=member, reason="Spam link")
     ModerationAction.objects.create(

@@ -21,6 +21,7 @@ from forums.models import (
     ModerationAction,
     Report,
     SignIn,
+    TopicRead,
     User,
 )
 from privacy import consent, registry
@@ -123,6 +124,12 @@ def _sign_in(moment):
     sign_in = SignIn.objects.create(user=UserFactory(), ip_address="192.0.2.1")
     SignIn.objects.filter(pk=sign_in.pk).update(created=moment)
     return sign_in
+
+
+def _topic_read(moment):
+    return TopicRead.objects.create(
+        user=UserFactory(), topic=PostFactory().topic, last_read_position=2, updated=moment
+    )
 
 
 def _post_with_ip_address(moment):
@@ -262,6 +269,7 @@ MAKERS = {
     "inactive-accounts": _inactive_account,
     "sign-in-ip-addresses": _sign_in,
     "sign-ins": _sign_in,
+    "topic-reads": _topic_read,
     "post-ip-addresses": _post_with_ip_address,
     "resolved-reports": _resolved_report,
     "moderation-log": _moderation_action,

@@ -1,0 +1,47 @@
+"""The cookie bar asks only about the cookie groups the site actually uses (P19).
+
+privacy's banner context (`cookie_banner`) offers every optional group while any is undecided.
+Two groups exist only for a third-party script that the deploy may not configure: without
+ANALYTICS_SCRIPT_URL nothing sets an analytics cookie, and without SOCIAL_SHARE_SCRIPT_URL the
+share buttons are plain links. Asking about them would ask for consent to nothing, and an
+"Accept all" would grant a consent nobody was shown if the script were configured later. So the
+bar names, accepts and declines only the groups in use, and when every group in use is decided
+(or none is in use: only strictly necessary cookies) there is no bar at all; the cookie
+settings page at the foot of every page stays.
+
+A template library (`{% load cookie_bar %}`, registered in settings.TEMPLATES).
+"""
+
+from cookie_consent.util import get_cookie_value_from_request
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+# An optional group that exists only for a configured script: its varname and the setting.
+SCRIPT_GROUPS = {"analytics": "ANALYTICS_SCRIPT_URL", "social": "SOCIAL_SHARE_SCRIPT_URL"}
+
+
+def in_use(group) -> bool:
+    if group.is_required:
+        return False
+    setting = SCRIPT_GROUPS.get(group.varname)
+    return bool(getattr(settings, setting, "")) if setting else True
+
+
+@register.simple_tag(takes_context=True)
+def cookie_bar_for(context, banner):
+    """`{% cookie_bar_for cookie_banner as cookie_bar %}`: None, or the bar's groups (those in
+    use), their varnames and JSON for the banner script, and the wording of the banner."""
+    if not banner:
+        return None
+    request = context["request"]
+    groups = [group for group in banner["groups"] if in_use(group)]
+    if all(get_cookie_value_from_request(request, g.varname) is not None for g in groups):
+        return None
+    return {
+        "groups": groups,
+        "varnames": [group.varname for group in groups],
+        "json": [group.for_json() for group in groups],
+        "text": banner["text"],
+    }

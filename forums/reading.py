@@ -1,0 +1,60 @@
+"""Unread markers: what is new in a topic since the member last read it (like Discourse).
+
+Each member has a row per topic they opened (TopicRead) holding the highest post position they
+were shown. Topic lists compare it with the topic's last position: "3" new replies, linked to
+the first of them; a topic never opened is "New" while it is recent and started after the
+member joined. The topic page draws a line above the first post they have not seen.
+Visitors have no markers: nothing about them is stored.
+"""
+
+from datetime import timedelta
+
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from .models import POSTS_PER_PAGE, TopicRead
+
+NEW_TOPIC_DAYS = 7
+
+
+def with_last_read(topics, user):
+    """The topics queryset with `last_read` (a position, or None) for this member."""
+    if not user.is_authenticated:
+        return topics
+    reads = TopicRead.objects.filter(user=user, topic=OuterRef("pk"))
+    return topics.annotate(last_read=Subquery(reads.values("last_read_position")[:1]))
+
+
+def mark_unread(topics, user) -> None:
+    """Set `unread_count`, `first_unread_url` and `is_new` on topics from with_last_read."""
+    if not user.is_authenticated:
+        return
+    new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
+    for topic in topics:
+        read = getattr(topic, "last_read", None)
+        topic.unread_count = max(topic.last_position - read, 0) if read is not None else 0
+        topic.is_new = read is None and topic.created >= new_since
+        if topic.unread_count:
+            page = read // POSTS_PER_PAGE + 1
+            topic.first_unread_url = f"{topic.get_absolute_url()}?page={page}#new"
+
+
+def mark_read(user, topic, up_to: int) -> int | None:
+    """Record that the member has been shown the topic's posts up to position `up_to`; returns
+    how far they had read before (None on their first visit)."""
+    now = timezone.now()
+    before = (
+        TopicRead.objects.filter(user=user, topic=topic)
+        .values_list("last_read_position", flat=True)
+        .first()
+    )
+    if before is None:
+        TopicRead.objects.get_or_create(
+            user=user, topic=topic, defaults={"last_read_position": up_to, "updated": now}
+        )
+    else:  # always written: `updated` is the last visit, which retention counts from
+        TopicRead.objects.filter(user=user, topic=topic).update(
+            last_read_position=Greatest(F("last_read_position"), Value(up_to)), updated=now
+        )
+    return before
