@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from forums.models import Topic
 
-from .test_cookie_banner import CHROMIUM, CHROMIUM_FLAGS
+from .test_cookie_banner import CHROMIUM, CHROMIUM_FLAGS, wait_for_consent_cookie
 
 SHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots" / "look"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -188,6 +188,7 @@ def test_the_bar_asks_only_about_cookies_in_use(browser, site):
     assert "analytics" not in bar.inner_text().lower()  # no analytics script configured
     page.get_by_role("button", name="Accept all").click()
     page.get_by_text("Your cookie choices are saved").wait_for()
+    wait_for_consent_cookie(page)  # the choice is posted in the background
     page = tab.go("/")
     assert page.locator("#cookie-banner").count() == 0
     tab.close()
@@ -217,6 +218,7 @@ def test_live_preview_and_drafts_kept_only_with_consent(browser, site):
     assert page.evaluate("Object.keys(localStorage).length") == 0  # no consent: no draft
     page.get_by_role("button", name="Accept all").click()
     page.get_by_text("Your cookie choices are saved").wait_for()
+    wait_for_consent_cookie(page)
     page = tab.go(url)
     page.fill("#id_source", "A long reply I do not want to lose")
     page.wait_for_timeout(800)
