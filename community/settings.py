@@ -92,7 +92,6 @@ TEMPLATES = [
                 "community.context_processors.site",
                 "privacy.cookies.context_processors.banner_context",
             ],
-            "libraries": {"cookie_bar": "community.cookie_bar"},
         },
     },
 ]

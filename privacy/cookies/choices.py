@@ -96,3 +96,16 @@ def declared_groups():
     """Every cookie group with its cookies and their lifetimes, as the declaration shows them."""
     cookies = Cookie.objects.select_related("lifetime").order_by("name")
     return CookieGroup.objects.prefetch_related(Prefetch("cookie_set", queryset=cookies))
+
+
+# An optional group that exists only for a configured script: its varname and the setting.
+SCRIPT_GROUPS = {"analytics": "ANALYTICS_SCRIPT_URL", "social": "SOCIAL_SHARE_SCRIPT_URL"}
+
+
+def in_use(group) -> bool:
+    """Whether the site can set this optional group's cookies: the analytics and social groups
+    only once their script is configured (otherwise asking would be asking about nothing)."""
+    if group.is_required:
+        return False
+    setting = SCRIPT_GROUPS.get(group.varname)
+    return bool(getattr(settings, setting, "")) if setting else True

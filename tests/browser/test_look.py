@@ -17,19 +17,11 @@ from django.core.management import call_command
 
 from forums.models import Topic
 
-from .test_cookie_banner import CHROMIUM, CHROMIUM_FLAGS, wait_for_consent_cookie
+from .test_cookie_banner import wait_for_consent_cookie
 
 SHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots" / "look"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PASSWORD = "community-member-demo"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it)",
-    ),
-]
 
 # Data migrations whose rows the pages need: a transactional test's flush removes them.
 DATA_MIGRATIONS = [
@@ -40,17 +32,6 @@ DATA_MIGRATIONS = [
     ("privacy.migrations.0016_short_cookie_banner_wording", "add_wording"),
     ("privacy.migrations.0017_declare_composer_drafts", "declare"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -99,7 +80,7 @@ class Page:
         page = self.go("/accounts/login/")
         page.fill("input[name=login]", username)
         page.fill("input[name=password]", PASSWORD)
-        page.locator("main").get_by_role("button", name="Log in").click()
+        page.locator("main").get_by_role("button", name="Log in", exact=True).click()
         page.wait_for_load_state("networkidle")
 
     def close(self):

@@ -46,15 +46,28 @@ def test_groups_and_cookies_come_from_the_data_migration():
     assert all(hasattr(cookie, "lifetime") for cookie in Cookie.objects.all())
 
 
-def test_first_visit_shows_the_banner_with_three_equal_choices(client):
+def banner_of(client) -> str:
     html = client.get("/").content.decode()
-    banner = html.split('id="cookie-banner"', 1)[1].split("</section>", 1)[0]
+    return html.split('id="cookie-banner"', 1)[1].split("</section>", 1)[0]
+
+
+def test_first_visit_shows_the_banner_with_three_equal_choices(client, settings):
+    settings.ANALYTICS_SCRIPT_URL = "https://analytics.example.test/script.js"
+    settings.SOCIAL_SHARE_SCRIPT_URL = "https://social.example.test/buttons.js"
+    banner = banner_of(client)
     assert ">Accept all</button>" in banner and ">Reject all</button>" in banner
     assert "<summary>Choose</summary>" in banner
     for varname in OPTIONAL:
         assert f'value="{varname}"' in banner
     assert 'name="csrfmiddlewaretoken"' in banner
-    assert 'src="/static/js/cookiebar.js"' in html and 'type="module"' in html
+    assert 'src="/static/js/cookiebar.js"' in client.get("/").content.decode()
+
+
+def test_the_banner_asks_only_about_cookies_the_site_sets(client):
+    """No analytics or share script configured: nothing would set their cookies (issue 16)."""
+    banner = banner_of(client)
+    assert 'value="preferences"' in banner
+    assert 'value="analytics"' not in banner and 'value="social"' not in banner
 
 
 def test_first_visit_sets_no_optional_cookie(client):

@@ -9,24 +9,15 @@ bar names, accepts and declines only the groups in use, and when every group in 
 (or none is in use: only strictly necessary cookies) there is no bar at all; the cookie
 settings page at the foot of every page stays.
 
-A template library (`{% load cookie_bar %}`, registered in settings.TEMPLATES).
+`{% load cookie_bar %}`; which groups are in use is `privacy.cookies.choices.in_use`.
 """
 
 from cookie_consent.util import get_cookie_value_from_request
 from django import template
-from django.conf import settings
+
+from ..cookies.choices import in_use
 
 register = template.Library()
-
-# An optional group that exists only for a configured script: its varname and the setting.
-SCRIPT_GROUPS = {"analytics": "ANALYTICS_SCRIPT_URL", "social": "SOCIAL_SHARE_SCRIPT_URL"}
-
-
-def in_use(group) -> bool:
-    if group.is_required:
-        return False
-    setting = SCRIPT_GROUPS.get(group.varname)
-    return bool(getattr(settings, setting, "")) if setting else True
 
 
 @register.simple_tag(takes_context=True)
