@@ -62,6 +62,7 @@ class NewsletterDelivery(models.Model):
     updated = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "newsletter deliveries"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(

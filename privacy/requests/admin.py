@@ -130,6 +130,11 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-requests.css"]}
 
+    def save_model(self, request, obj, form, change):
+        """The handler is the one field staff edit here: the change goes on the audit trail."""
+        if "handler" in form.changed_data:
+            state.assign(obj, obj.handler, by=request.user)
+
     @admin.display(description="Requester", ordering="email")
     def requester(self, obj):
         if obj.user:

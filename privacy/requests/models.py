@@ -152,6 +152,7 @@ class RequestEvent(models.Model):
         COMPLETED = "completed", "Completed"
         REFUSED = "refused", "Refused"
         WITHDRAWN = "withdrawn", "Withdrawn by the requester"
+        ASSIGNED = "assigned", "Handler changed"
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="events")
     created = models.DateTimeField(default=timezone.now)

@@ -249,6 +249,15 @@ def enqueue_work(request: DataRequest) -> None:
         enqueue(task, object_id)  # if the broker is down, the sweep sends it later
 
 
+def assign(request: DataRequest, handler, *, by) -> None:
+    """Give the request to a staff member (or to nobody), on its audit trail, which records who
+    made the change; the requester is not emailed, since nothing changed for them, and the note
+    stays empty because notes go into the requester's own export."""
+    request.handler = handler
+    request.save(update_fields=["handler"])
+    _event(request, Action.ASSIGNED, by)
+
+
 def _event(request, action, by=None, note="") -> RequestEvent:
     return RequestEvent.objects.create(request=request, action=action, actor=by, note=note)
 

@@ -533,3 +533,23 @@ def test_the_admin_list_query_count_does_not_grow_with_requests(
     with django_assert_max_num_queries(20):
         response = privacy_officer_client.get("/admin/privacy/datarequest/")
     assert response.context["cl"].result_count == 40
+
+
+def test_a_handler_change_in_the_admin_goes_on_the_requests_audit_trail(
+    privacy_officer, privacy_officer_client, mailoutbox
+):
+    request = state.create(kind=Kind.OBJECTION, user=UserFactory())
+    mailoutbox.clear()
+    url = f"/admin/privacy/datarequest/{request.pk}/change/"
+    response = privacy_officer_client.post(url, {"handler": privacy_officer.pk, **inline_data()})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    request.refresh_from_db()
+    assert request.handler == privacy_officer
+    event = request.events.get(action=RequestEvent.Action.ASSIGNED)
+    assert event.actor == privacy_officer and event.note == ""
+    assert mailoutbox == []  # nothing changed for the requester
+
+
+def inline_data() -> dict:
+    """The audit trail's management form, as the admin's change page posts it."""
+    return {"events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"}
