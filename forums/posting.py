@@ -171,6 +171,7 @@ def delete_posts(posts) -> int:
             deleted += batch.delete()[1].get(Post._meta.label, 0)
     finally:
         bulk_delete_in_progress.reset(token)
+    search.unindex_posts(pks)
     topics = list(Topic.objects.filter(pk__in=topic_ids).select_related("category"))
     for topic in topics:
         recount_topic(topic)

@@ -31,8 +31,10 @@ def date_email_address(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_delete, sender=Post, dispatch_uid="forums.unindex_deleted_post")
 def unindex_deleted_post(sender, instance, **kwargs):
-    """A deleted post leaves SQLite's search index too (PostgreSQL's goes with the row)."""
-    search.unindex_posts([instance.pk])
+    """A deleted post leaves SQLite's search index too (PostgreSQL's goes with the row); a bulk
+    deletion takes its posts out at once (posting.delete_posts)."""
+    if not bulk_delete_in_progress.get():
+        search.unindex_posts([instance.pk])
 
 
 @receiver(post_delete, sender=Post, dispatch_uid="forums.recount_after_post_delete")
