@@ -1,0 +1,152 @@
+"""Retention (P6, P17) and the inventory of personal data (P27), from the registry: every rule
+counts the rows held past their period right now, so a job that stopped running turns red even
+if nobody looks at the run list."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.utils import timezone
+
+from ... import registry
+from ...retention.models import RetentionRun
+from .. import board
+from ..introspect import SENTINEL, age_field, holds_value, person_field
+
+# The job runs nightly: rows past their period for longer than this mean it did not run.
+GRACE = timedelta(hours=26)
+
+
+def _last_runs() -> tuple[dict[str, RetentionRun], dict[str, datetime]]:
+    """Per rule, its latest run and the moment as of which it last ran without error."""
+    latest = RetentionRun.objects.filter(rule=OuterRef("rule")).order_by("-started", "-id")
+    runs = RetentionRun.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+    good = (
+        RetentionRun.objects.filter(error="", finished__isnull=False)
+        .values("rule")
+        .annotate(as_of=Max("as_of"))
+    )
+    return {run.rule: run for run in runs}, {g["rule"]: g["as_of"] for g in good}
+
+
+def _oldest(rule) -> datetime | None:
+    """The oldest moment the rule's age column holds, among rows it will ever take."""
+    field = age_field(rule)
+    if field is None:
+        return None
+    return rule.expired(SENTINEL).aggregate(oldest=Min(field))["oldest"]
+
+
+def _rule_status(past: int, last_good: datetime | None, run, now: datetime) -> str:
+    stale = last_good is None or last_good < now - GRACE
+    if (run is not None and run.error) or (past and stale):
+        return board.RED
+    return board.AMBER if stale else board.GREEN
+
+
+def _rule_line(rule, run, last_good, now) -> tuple[str, tuple]:
+    past = rule.expired_at(now).count()
+    oldest = _oldest(rule)
+    status = _rule_status(past, last_good, run, now)
+    held = "-"
+    if oldest is not None:
+        over = (now - rule.period) - oldest
+        held = f"{timezone.localtime(oldest):%Y-%m-%d}" + (
+            f" ({over.days} days past its period)" if over > timedelta(0) else " (within period)"
+        )
+    last = "never" if run is None else f"{timezone.localtime(run.as_of):%Y-%m-%d %H:%M}"
+    if run is not None and run.error:
+        last += f" (failed: {run.error})"
+    changed = "-" if run is None else str(run.changed)
+    line = (board.LABELS[status], rule.key, rule.period_display, last, changed, str(past), held)
+    return status, line
+
+
+@board.row
+def retention(now: datetime) -> board.Row:
+    runs, good = _last_runs()
+    heading = (
+        "State",
+        "Rule",
+        "Kept for",
+        "Last run as of",
+        "Changed",
+        "Past period now",
+        "Oldest",
+    )
+    lines, statuses = [heading], []
+    for rule in registry.retention_rules():
+        status, line = _rule_line(rule, runs.get(rule.key), good.get(rule.key), now)
+        statuses.append(status)
+        lines.append(line)
+    red = statuses.count(board.RED)
+    overall = board.RED if red else (board.AMBER if board.AMBER in statuses else board.GREEN)
+    held = sum(int(line[5]) for line in lines[1:])
+    summary = {
+        board.RED: f"{red} rules hold data past its period or failed: the job is not keeping up",
+        board.AMBER: "Some rules have not run in the last day (nothing is past its period yet)",
+        board.GREEN: "Every rule ran in the last day",
+    }[overall]
+    return board.Row(
+        key="retention",
+        promises="P6, P17",
+        title="Retention",
+        status=overall,
+        summary=f"{summary}; {held} rows past their period right now.",
+        evidence=[
+            "Rows past their period are counted with each rule's own query; the nightly job "
+            "removes them. Run it now with `python manage.py enforce_retention`."
+        ],
+        table=lines,
+        link=("admin:privacy_retentionrun_changelist", "Retention runs"),
+    )
+
+
+def inventory_counts(declaration) -> tuple[int, int | None]:
+    """Rows of the declaration that hold a value in its fields, and for how many people."""
+    model = declaration.model
+    holding = holds_value(model, declaration.fields)
+    person = person_field(model, declaration.fields)
+    counts = {"rows": Count("pk", filter=holding)}
+    if person is not None:
+        counts["people"] = Count(person, filter=holding, distinct=True)
+    found = model._default_manager.aggregate(**counts)
+    return found["rows"], found.get("people")
+
+
+@board.row
+def inventory(now: datetime) -> board.Row:
+    heading = ("Declaration", "Model", "Rows", "People")
+    lines = [heading]
+    for declaration in registry.declarations():
+        rows, people = inventory_counts(declaration)
+        lines.append(
+            (
+                declaration.name,
+                declaration.model_label,
+                str(rows),
+                "-" if people is None else str(people),
+            )
+        )
+    undeclared = registry.undeclared_fields(apps.get_models())
+    evidence = [f"Not declared: {', '.join(undeclared)}"] if undeclared else []
+    return board.Row(
+        key="inventory",
+        promises="P27",
+        title="Inventory and register",
+        status=board.RED if undeclared else board.GREEN,
+        summary=(
+            f"{len(undeclared)} personal fields are in no declaration"
+            if undeclared
+            else f"Every personal field is declared ({len(lines) - 1} declarations)"
+        ),
+        evidence=evidence
+        + [
+            "People: distinct members or email addresses per declaration; a breach or an "
+            "export would touch these rows."
+        ],
+        table=lines,
+        link=("privacy:register", "Register of processing"),
+    )
