@@ -1,15 +1,16 @@
 """Counts the cookies a response sets that the cookie declaration does not list (P19, P20).
 
 Only the cookie's name is recorded, with when and how often (``UndeclaredCookie``), never
-anything about the visitor. The declared names come from django-cookie-consent's cached groups,
-so a response that sets only declared cookies (or none) reads the cache at most and writes
-nothing. It sits above the middleware that set cookies (sessions, CSRF, messages) so that it
-sees theirs too.
+anything about the visitor. The declared names are cached (and forgotten when staff change a
+declared cookie: ``forget_declared_names``), so a response that sets only declared cookies (or
+none) reads the cache at most and writes nothing. It sits above the middleware that set
+cookies (sessions, CSRF, messages) so that it sees theirs too.
 """
 
 from fnmatch import fnmatchcase
 
-from cookie_consent.cache import all_cookie_groups
+from cookie_consent.models import Cookie
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,11 +20,19 @@ from .models import UndeclaredCookie
 NAME_LENGTH = UndeclaredCookie._meta.get_field("name").max_length
 
 
+DECLARED_KEY = "privacy:declared-cookie-names"
+
+
 def declared_names() -> set[str]:
     """Every cookie name in the declaration (a name may end in ``*`` for a family: ``_ga*``)."""
-    return {
-        cookie.name for group in all_cookie_groups().values() for cookie in group.cookie_set.all()
-    }
+    return cache.get_or_set(
+        DECLARED_KEY, lambda: set(Cookie.objects.values_list("name", flat=True)), 3600
+    )
+
+
+def forget_declared_names(**kwargs) -> None:
+    """A declared cookie was added, changed or removed (connected in PrivacyConfig.ready)."""
+    cache.delete(DECLARED_KEY)
 
 
 def is_declared(name: str, declared: set[str]) -> bool:
