@@ -113,8 +113,9 @@ def erase_member(user, *, keep_posts: bool, reason: str) -> DataRequest:
 
 def inventory_lines() -> list[tuple]:
     lines = [("Declaration", "Key", "Rows", "People")]
+    counts = inventory_counts()
     for declaration in registry.declarations():
-        rows_held, people = inventory_counts(declaration)
+        rows_held, people = counts[declaration.key]
         lines.append(
             (declaration.name, declaration.key, rows_held, "-" if people is None else people)
         )

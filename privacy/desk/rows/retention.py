@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.apps import apps
-from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from ... import registry
 from ...retention.models import RetentionRun
-from .. import board
+from .. import batch, board
 from ..introspect import SENTINEL, age_field, holds_value, person_field
 
 # The job runs nightly: rows past their period for longer than this mean it did not run.
@@ -31,14 +31,6 @@ def _last_runs() -> tuple[dict[str, RetentionRun], dict[str, datetime]]:
     return {run.rule: run for run in runs}, {g["rule"]: g["as_of"] for g in good}
 
 
-def _oldest(rule) -> datetime | None:
-    """The oldest moment the rule's age column holds, among rows it will ever take."""
-    field = age_field(rule)
-    if field is None:
-        return None
-    return rule.expired(SENTINEL).aggregate(oldest=Min(field))["oldest"]
-
-
 def _rule_status(past: int, last_good: datetime | None, run, now: datetime) -> str:
     stale = last_good is None or last_good < now - GRACE
     if (run is not None and run.error) or (past and stale):
@@ -46,9 +38,29 @@ def _rule_status(past: int, last_good: datetime | None, run, now: datetime) -> s
     return board.AMBER if stale else board.GREEN
 
 
-def _rule_line(rule, run, last_good, now) -> tuple[str, tuple]:
-    past = rule.expired_at(now).count()
-    oldest = _oldest(rule)
+def past_and_oldest(rules, now: datetime) -> tuple[dict[str, int], dict[str, datetime]]:
+    """Per rule, how many rows are past their period at `now` (the rule's own query, counted)
+    and the oldest moment its age column holds among the rows it will ever take: two queries
+    for all the rules."""
+    counts = batch.aggregate_each(
+        {rule.key: rule.expired_at(now).values("pk") for rule in rules}, "COUNT(*)"
+    )
+    ages = {rule.key: age_field(rule) for rule in rules}
+    oldest = batch.aggregate_each(
+        {
+            rule.key: rule.expired(SENTINEL).values(age_value=F(ages[rule.key]))
+            for rule in rules
+            if ages[rule.key]
+        },
+        "MIN(part.age_value)",
+    )
+    return (
+        {key: values[0] for key, values in counts.items()},
+        {key: batch.as_moment(values[0]) for key, values in oldest.items()},
+    )
+
+
+def _rule_line(rule, run, last_good, now, past: int, oldest) -> tuple[str, tuple]:
     status = _rule_status(past, last_good, run, now)
     held = "-"
     if oldest is not None:
@@ -77,8 +89,12 @@ def retention(now: datetime) -> board.Row:
         "Oldest",
     )
     lines, statuses = [heading], []
-    for rule in registry.retention_rules():
-        status, line = _rule_line(rule, runs.get(rule.key), good.get(rule.key), now)
+    rules = registry.retention_rules()
+    past, oldest = past_and_oldest(rules, now)
+    for rule in rules:
+        status, line = _rule_line(
+            rule, runs.get(rule.key), good.get(rule.key), now, past[rule.key], oldest.get(rule.key)
+        )
         statuses.append(status)
         lines.append(line)
     red = statuses.count(board.RED)
@@ -104,24 +120,27 @@ def retention(now: datetime) -> board.Row:
     )
 
 
-def inventory_counts(declaration) -> tuple[int, int | None]:
-    """Rows of the declaration that hold a value in its fields, and for how many people."""
-    model = declaration.model
-    holding = holds_value(model, declaration.fields)
-    person = person_field(model, declaration.fields)
-    counts = {"rows": Count("pk", filter=holding)}
-    if person is not None:
-        counts["people"] = Count(person, filter=holding, distinct=True)
-    found = model._default_manager.aggregate(**counts)
-    return found["rows"], found.get("people")
+def inventory_counts() -> dict[str, tuple[int, int | None]]:
+    """Per declaration, the rows that hold a value in its fields and for how many people (None
+    when its rows name nobody), in one query."""
+    parts, people = {}, {}
+    for declaration in registry.declarations():
+        model = declaration.model
+        person = person_field(model, declaration.fields)
+        people[declaration.key] = person is not None
+        holding = model._default_manager.filter(holds_value(model, declaration.fields))
+        parts[declaration.key] = holding.values(person_value=F(person or "pk"))
+    found = batch.aggregate_each(parts, "COUNT(*), COUNT(DISTINCT part.person_value)")
+    return {key: (rows, n if people[key] else None) for key, (rows, n) in found.items()}
 
 
 @board.row
 def inventory(now: datetime) -> board.Row:
     heading = ("Declaration", "Model", "Rows", "People")
     lines = [heading]
+    counts = inventory_counts()
     for declaration in registry.declarations():
-        rows, people = inventory_counts(declaration)
+        rows, people = counts[declaration.key]
         lines.append(
             (
                 declaration.name,
