@@ -85,7 +85,7 @@ def steps(members: int, topics: int, posts: int) -> list[tuple[str, str]]:
         ),
         (
             "sign-ins",
-            f"""INSERT INTO forums_signin (user_id, created, ip_address, user_agent)
+            """INSERT INTO forums_signin (user_id, created, ip_address, user_agent)
             SELECT id, now() - (id % 360) * interval '1 day', '198.51.100.1', 'Firefox'
             FROM forums_user""",
         ),
@@ -131,7 +131,7 @@ def steps(members: int, topics: int, posts: int) -> list[tuple[str, str]]:
         ),
         (
             "data requests",
-            f"""INSERT INTO privacy_datarequest (kind, user_id, email, requester_hash, details,
+            """INSERT INTO privacy_datarequest (kind, user_id, email, requester_hash, details,
                 received, confirmed, status, due_date, extension_reason, outcome, closed)
             SELECT 'access', i, 'bench' || i || '@example.org', md5(i::text), '',
                 now() - (i % 200) * interval '1 day', now() - (i % 200) * interval '1 day',
