@@ -41,6 +41,7 @@ import django  # noqa: E402
 django.setup()
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -48,7 +49,7 @@ from django.utils import timezone  # noqa: E402
 
 from forums.models import Post, User  # noqa: E402
 from privacy import consent  # noqa: E402
-from privacy.desk import board, rows  # noqa: E402, F401
+from privacy.desk import board, counted, rows  # noqa: E402, F401
 from privacy.models import PolicyVersion  # noqa: E402
 from privacy.retention import job  # noqa: E402
 
@@ -181,11 +182,14 @@ def main() -> None:
     print(f"Retention job (as the nightly task runs it): {time.monotonic() - started:.1f} s")
     client = Client()
     client.force_login(administrator())
+    cache.clear()  # the first request counts everything, as after the counts expire
     queries = []
+    started = time.perf_counter()
     with connection.execute_wrapper(
         lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
     ):
         assert client.get("/admin/privacy/desk/").status_code == 200  # warm-up
+    cold = (time.perf_counter() - started) * 1000
     for function in board._functions:  # where the time goes
         started = time.perf_counter()
         function(timezone.now())
@@ -199,7 +203,8 @@ def main() -> None:
     times.sort()
     print(
         f"Scale {scale}: {User.objects.count():,} members, {Post.objects.count():,} posts. "
-        f"GET /admin/privacy/desk/: {len(queries)} queries, median "
+        f"GET /admin/privacy/desk/: {len(queries)} queries; {cold:.0f} ms with the counts "
+        f"recounted (every {counted.RECOUNT.seconds // 60} minutes), then median "
         f"{statistics.median(times):.0f} ms, p95 {times[int(len(times) * 0.95) - 1]:.0f} ms "
         f"over {REQUESTS} requests; load average {os.getloadavg()[0]:.1f}."
     )

@@ -17,9 +17,19 @@ from ..registry import Retention
 SENTINEL = datetime(2999, 12, 31, 23, 59, 59, 123457, tzinfo=UTC)
 
 
+_age_fields: dict[str, str | None] = {}
+
+
 def age_field(rule: Retention) -> str | None:
     """The column of the rule's own model its ``expired(cutoff)`` compares with the cutoff
-    (``created`` in ``created__lt=cutoff``), or None when the rule reads another table."""
+    (``created`` in ``created__lt=cutoff``), or None when the rule reads another table. Rules
+    are declared once, so each is read once per process."""
+    if rule.key not in _age_fields:
+        _age_fields[rule.key] = _find_age_field(rule)
+    return _age_fields[rule.key]
+
+
+def _find_age_field(rule: Retention) -> str | None:
     queryset = rule.expired(SENTINEL)
     for lookup in _lookups(queryset.query.where):
         target = getattr(lookup.lhs, "target", None)

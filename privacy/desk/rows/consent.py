@@ -12,7 +12,7 @@ from django.utils import timezone
 from ... import consent
 from ...consent.models import Consent
 from ...policies.models import PolicyVersion
-from .. import board
+from .. import board, counted
 
 RECENT_DAYS = 30
 
@@ -37,15 +37,16 @@ def members_on_superseded_terms(terms: PolicyVersion | None) -> int:
 
 @board.row
 def consents(now: datetime) -> board.Row:
-    opt_ins = opt_ins_by_wording()
+    terms = PolicyVersion.objects.in_force(PolicyVersion.TERMS, on=timezone.localdate(now))
+    (opt_ins, behind), when = counted.recent(
+        "consents", now, lambda: (opt_ins_by_wording(), members_on_superseded_terms(terms))
+    )
     withdrawals = Consent.objects.filter(
         purpose=consent.NEWSLETTER,
         granted=False,
         created__gte=now - timedelta(days=RECENT_DAYS),
         created__lte=now,
     ).count()
-    terms = PolicyVersion.objects.in_force(PolicyVersion.TERMS, on=timezone.localdate(now))
-    behind = members_on_superseded_terms(terms)
     table = [("Newsletter opt-ins in force, by wording", "Members and visitors")]
     table += [(wording, str(n)) for wording, n in opt_ins] or [("none", "0")]
     return board.Row(
@@ -61,6 +62,7 @@ def consents(now: datetime) -> board.Row:
             "Every opt-in is a ledger row with the exact wording shown (P9).",
             f"Terms in force: {terms or 'none published'}. Members on an older version are "
             "asked to accept this one at their next visit (P2).",
+            counted.counted_at(when),
         ],
         table=table,
         link=("admin:privacy_consent_changelist", "Consent ledger"),

@@ -13,12 +13,12 @@ from .. import board
 RECENT_DAYS = 30
 
 
-@board.row
-def disclosures(now: datetime) -> board.Row:
+def per_sponsor(now: datetime) -> list[tuple]:
+    """Sponsor, exports, people, on a recorded grant, without one: the last RECENT_DAYS days."""
     recent = DisclosedLead.objects.filter(
         disclosure__created__gte=now - timedelta(days=RECENT_DAYS), disclosure__created__lte=now
     )
-    per_sponsor = (
+    found = (
         recent.values("disclosure__sponsor__name")
         .annotate(
             people=Count("pk"),
@@ -27,20 +27,23 @@ def disclosures(now: datetime) -> board.Row:
         )
         .order_by("disclosure__sponsor__name")
     )
-    table = [("Sponsor", "Exports", "People", "On a recorded grant", "Without one")]
-    without = 0
-    for row in per_sponsor:
-        missing = row["people"] - row["on_consent"]
-        without += missing
-        table.append(
-            (
-                row["disclosure__sponsor__name"],
-                str(row["exports"]),
-                str(row["people"]),
-                str(row["on_consent"]),
-                str(missing),
-            )
+    return [
+        (
+            row["disclosure__sponsor__name"],
+            str(row["exports"]),
+            str(row["people"]),
+            str(row["on_consent"]),
+            str(row["people"] - row["on_consent"]),
         )
+        for row in found
+    ]
+
+
+@board.row
+def disclosures(now: datetime) -> board.Row:
+    table = [("Sponsor", "Exports", "People", "On a recorded grant", "Without one")]
+    table += per_sponsor(now)
+    without = sum(int(line[4]) for line in table[1:])
     people = sum(int(line[2]) for line in table[1:])
     return board.Row(
         key="disclosures",

@@ -27,6 +27,20 @@ def versions_in_force(now: datetime) -> dict[str, PolicyVersion]:
     return found
 
 
+def policy_table(in_force: dict[str, PolicyVersion]) -> list[tuple]:
+    table = [("Policy", "In force", "Effective", "Material change announced")]
+    for kind, label in PolicyVersion.KINDS:
+        version = in_force.get(kind)
+        if version is None:
+            table.append((label, "none", "-", "-"))
+            continue
+        announced = "-" if not version.material else "not yet"
+        if version.material and version.notified_at:
+            announced = f"{version.notified_at:%Y-%m-%d}"
+        table.append((label, f"v{version.version}", f"{version.effective_date}", announced))
+    return table
+
+
 @board.row
 def policies(now: datetime) -> board.Row:
     in_force = versions_in_force(now)
@@ -39,22 +53,7 @@ def policies(now: datetime) -> board.Row:
         status = board.RED
     else:
         status = board.AMBER if unannounced or no_summary else board.GREEN
-    table = [("Policy", "In force", "Effective", "Material change announced")]
-    for kind, label in PolicyVersion.KINDS:
-        version = in_force.get(kind)
-        announced = (
-            "-"
-            if version is None or not version.material
-            else (f"{version.notified_at:%Y-%m-%d}" if version.notified_at else "not yet")
-        )
-        table.append(
-            (
-                label,
-                f"v{version.version}" if version else "none",
-                f"{version.effective_date}" if version else "-",
-                announced,
-            )
-        )
+    table = policy_table(in_force)
     evidence = [f"{p} is a material change not yet emailed to every member" for p in unannounced]
     evidence += [f"No {label.lower()} is in force" for label in missing]
     if no_summary:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.apps import apps
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import DateTimeField, F, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ... import registry
 from ...retention.models import RetentionRun
-from .. import batch, board
-from ..introspect import SENTINEL, age_field, holds_value, person_field
+from .. import batch, board, counted
+from ..introspect import age_field, holds_value, person_field
 
 # The job runs nightly: rows past their period for longer than this mean it did not run.
 GRACE = timedelta(hours=26)
@@ -40,34 +41,27 @@ def _rule_status(past: int, last_good: datetime | None, run, now: datetime) -> s
 
 def past_and_oldest(rules, now: datetime) -> tuple[dict[str, int], dict[str, datetime]]:
     """Per rule, how many rows are past their period at `now` (the rule's own query, counted)
-    and the oldest moment its age column holds among the rows it will ever take: two queries
-    for all the rules."""
-    counts = batch.aggregate_each(
-        {rule.key: rule.expired_at(now).values("pk") for rule in rules}, "COUNT(*)"
-    )
-    ages = {rule.key: age_field(rule) for rule in rules}
-    oldest = batch.aggregate_each(
-        {
-            rule.key: rule.expired(SENTINEL).values(age_value=F(ages[rule.key]))
-            for rule in rules
-            if ages[rule.key]
-        },
-        "MIN(part.age_value)",
-    )
+    and the oldest of them by the column the rule compares with its cutoff, in one query for
+    all the rules. Only the rows past their period are read, so the indexes the retention job
+    needs serve the desk too."""
+    parts = {}
+    for rule in rules:
+        age = age_field(rule)
+        value = F(age) if age else Cast(Value(None), DateTimeField())
+        parts[rule.key] = rule.expired_at(now).values(age_value=value)
+    found = batch.aggregate_each(parts, "COUNT(*), MIN(part.age_value)")
     return (
-        {key: values[0] for key, values in counts.items()},
-        {key: batch.as_moment(values[0]) for key, values in oldest.items()},
+        {key: values[0] for key, values in found.items()},
+        {key: batch.as_moment(values[1]) for key, values in found.items()},
     )
 
 
 def _rule_line(rule, run, last_good, now, past: int, oldest) -> tuple[str, tuple]:
     status = _rule_status(past, last_good, run, now)
-    held = "-"
+    held = "none past its period" if not past else "-"
     if oldest is not None:
         over = (now - rule.period) - oldest
-        held = f"{timezone.localtime(oldest):%Y-%m-%d}" + (
-            f" ({over.days} days past its period)" if over > timedelta(0) else " (within period)"
-        )
+        held = f"{timezone.localtime(oldest):%Y-%m-%d}, {over.days} days past its period"
     last = "never" if run is None else f"{timezone.localtime(run.as_of):%Y-%m-%d %H:%M}"
     if run is not None and run.error:
         last += f" (failed: {run.error})"
@@ -76,27 +70,35 @@ def _rule_line(rule, run, last_good, now, past: int, oldest) -> tuple[str, tuple
     return status, line
 
 
-@board.row
-def retention(now: datetime) -> board.Row:
+HEADING = (
+    "State",
+    "Rule",
+    "Kept for",
+    "Last run as of",
+    "Changed",
+    "Past period now",
+    "Oldest past its period",
+)
+
+
+def rule_lines(now: datetime) -> tuple[list[str], list[tuple]]:
+    """Each rule's state and its line of the table."""
     runs, good = _last_runs()
-    heading = (
-        "State",
-        "Rule",
-        "Kept for",
-        "Last run as of",
-        "Changed",
-        "Past period now",
-        "Oldest",
-    )
-    lines, statuses = [heading], []
     rules = registry.retention_rules()
     past, oldest = past_and_oldest(rules, now)
-    for rule in rules:
-        status, line = _rule_line(
+    found = [
+        _rule_line(
             rule, runs.get(rule.key), good.get(rule.key), now, past[rule.key], oldest.get(rule.key)
         )
-        statuses.append(status)
-        lines.append(line)
+        for rule in rules
+    ]
+    return [status for status, _ in found], [line for _, line in found]
+
+
+@board.row
+def retention(now: datetime) -> board.Row:
+    statuses, lines = rule_lines(now)
+    lines = [HEADING, *lines]
     red = statuses.count(board.RED)
     overall = board.RED if red else (board.AMBER if board.AMBER in statuses else board.GREEN)
     held = sum(int(line[5]) for line in lines[1:])
@@ -138,7 +140,7 @@ def inventory_counts() -> dict[str, tuple[int, int | None]]:
 def inventory(now: datetime) -> board.Row:
     heading = ("Declaration", "Model", "Rows", "People")
     lines = [heading]
-    counts = inventory_counts()
+    counts, when = counted.recent("inventory", now, inventory_counts)
     for declaration in registry.declarations():
         rows, people = counts[declaration.key]
         lines.append(
@@ -163,8 +165,9 @@ def inventory(now: datetime) -> board.Row:
         ),
         evidence=evidence
         + [
+            counted.counted_at(when),
             "People: distinct members or email addresses per declaration; a breach or an "
-            "export would touch these rows."
+            "export would touch these rows.",
         ],
         table=lines,
         link=("privacy:register", "Register of processing"),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -95,9 +96,11 @@ def test_the_page_takes_the_same_number_of_queries_however_much_data(
     privacy_officer_client, django_assert_max_num_queries
 ):
     some_data(2)
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         assert privacy_officer_client.get(URL).status_code == 200
     some_data(12)
+    cache.clear()  # the counts kept for a few minutes are counted again
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert privacy_officer_client.get(URL).status_code == 200
 
