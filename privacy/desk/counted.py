@@ -33,6 +33,6 @@ def recent(key: str, now: datetime, count: Callable[[], T]) -> tuple[T, datetime
 
 def counted_at(moment: datetime) -> str:
     return (
-        f"Counted at {timezone.localtime(moment):%H:%M}; recounted every "
-        f"{RECOUNT.seconds // 60} minutes (`python manage.py privacy inventory` counts now)."
+        f"Counted at {timezone.localtime(moment):%H:%M}; counted again every "
+        f"{RECOUNT.seconds // 60} minutes."
     )

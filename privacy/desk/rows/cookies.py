@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from ...cookies.choices import SCRIPT_GROUPS
 from ...cookies.models import CookieConsentReceipt
-from .. import board
+from .. import board, counted
 from ..models import UndeclaredCookie
 
 RECENT_DAYS = 30
@@ -45,7 +45,7 @@ def _share(part: int, total: int) -> str:
 def cookies(now: datetime) -> board.Row:
     undeclared = list(UndeclaredCookie.objects.order_by("-last_seen")[:20])
     missing = scripts_without_cookies()
-    shares = choice_shares(now)
+    shares, when = counted.recent("cookie-choices", now, lambda: choice_shares(now))
     total = sum(shares.values())
     status = board.RED if undeclared else board.AMBER if missing else board.GREEN
     evidence = [
@@ -63,8 +63,11 @@ def cookies(now: datetime) -> board.Row:
             f"{len(undeclared)} undeclared cookies seen; {total} choices in the last "
             f"{RECENT_DAYS} days"
         ),
-        evidence=evidence
-        or ["Every cookie the site set is in the declaration (counted on every response)."],
+        evidence=(
+            evidence
+            or ["Every cookie the site set is in the declaration (checked on every response)."]
+        )
+        + [f"Choices: {counted.counted_at(when)}"],
         table=[
             ("Choice", f"Last {RECENT_DAYS} days"),
             ("Accept all", _share(shares["accept_all"], total)),

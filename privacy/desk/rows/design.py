@@ -13,12 +13,12 @@ from .. import board
 SIGN_UP_FIELDS = {"username*", "email*", "password1*", "password2*", "password1", "password2"}
 
 BY_DESIGN = [
-    ("P3", "Members add content", "Forum pages and permissions; tests/forums/test_topics.py."),
+    ("P3", "Members add content", "Forum pages and permissions; the forum app's test_topics.py."),
     (
         "P4",
         "Links to other sites",
         "Every post's Markdown is rendered with external links marked nofollow noopener "
-        "noreferrer ugc; tests/forums/test_markup.py.",
+        "noreferrer ugc; the forum app's test_markup.py.",
     ),
     (
         "P5",
@@ -36,7 +36,7 @@ BY_DESIGN = [
         "P11",
         "Service email is separate",
         "Account emails do not read the marketing consent; reply notifications have their own "
-        "switch; tests/forums/test_notifications.py.",
+        "switch; the forum app's test_notifications.py.",
     ),
     (
         "P16",

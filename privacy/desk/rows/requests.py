@@ -7,6 +7,7 @@ import statistics
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from ...requests.digest import DIGEST_DAYS
@@ -45,6 +46,13 @@ def median_days_to_close(now: datetime) -> float | None:
     return round(statistics.median(days), 1) if days else None
 
 
+def _link(status: str) -> tuple[str, str]:
+    changelist = reverse("admin:privacy_datarequest_changelist")
+    if status == board.RED:
+        return f"{changelist}?due=overdue", "Overdue requests"
+    return f"{changelist}?due=week", "Requests due soon"
+
+
 @board.row
 def data_requests(now: datetime) -> board.Row:
     counts = request_counts(now)
@@ -73,5 +81,5 @@ def data_requests(now: datetime) -> board.Row:
             ("Extended without the requester told", str(counts["untold"])),
             (f"Median days to close, last {CLOSED_OVER_DAYS} days", median_text),
         ],
-        link=("admin:privacy_datarequest_changelist", "Data requests"),
+        link=_link(status),
     )

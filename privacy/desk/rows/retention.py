@@ -165,7 +165,7 @@ def inventory(now: datetime) -> board.Row:
         ),
         evidence=evidence
         + [
-            counted.counted_at(when),
+            counted.counted_at(when) + " `python manage.py privacy inventory` counts now.",
             "People: distinct members or email addresses per declaration; a breach or an "
             "export would touch these rows.",
         ],
