@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above every middleware that sets a cookie, so it sees theirs (P20).
+    "privacy.desk.middleware.UndeclaredCookieMiddleware",
     "privacy.stats.middleware.VisitCountMiddleware",
     "privacy.cookies.middleware.ConsentCookieMiddleware",
     "cookie_consent.middleware.CleanCookiesMiddleware",

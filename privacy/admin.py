@@ -2,6 +2,7 @@
 
 from .consent import admin as consent  # noqa: F401
 from .cookies import admin as cookies  # noqa: F401
+from .desk import admin as desk  # noqa: F401
 from .feedback import admin as feedback  # noqa: F401
 from .newsletter import admin as newsletter  # noqa: F401
 from .policies import admin as policies  # noqa: F401

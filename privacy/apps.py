@@ -13,7 +13,10 @@ class PrivacyConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .cookies.wording import banner_text_changed
+        from .desk.middleware import forget_declared_names
         from .models import ConsentText
 
         post_save.connect(banner_text_changed, sender=ConsentText)
+        post_save.connect(forget_declared_names, sender="cookie_consent.Cookie")
+        post_delete.connect(forget_declared_names, sender="cookie_consent.Cookie")
         post_delete.connect(banner_text_changed, sender=ConsentText)

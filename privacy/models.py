@@ -10,6 +10,7 @@ from .cookies.models import (  # noqa: F401
     CookieConsentReceipt,
     CookieLifetime,
 )
+from .desk.models import UndeclaredCookie  # noqa: F401
 from .feedback.models import (  # noqa: F401
     Feedback,
     FeedbackQuerySet,

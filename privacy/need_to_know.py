@@ -15,6 +15,7 @@ from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.urls import path
 
 from . import registry
 
@@ -150,6 +151,19 @@ def _filter_path(item) -> str:
 
 
 class AdminSite(admin.AdminSite):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[tuple[str, object, str]] = []
+
+    def add_page(self, route: str, view, name: str) -> None:
+        """An admin page of its own at `route` (``privacy/desk/``), behind the admin's sign-in
+        (``admin_view``); the view checks its own permission."""
+        self._pages.append((route, view, name))
+
+    def get_urls(self):
+        pages = [path(route, self.admin_view(view), name=name) for route, view, name in self._pages]
+        return pages + super().get_urls()
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, NeedToKnowMixin):

@@ -3,6 +3,7 @@ explicit and stable, so beat entries and queued messages survive a move."""
 
 from celery import shared_task
 
+from .desk.tasks import send_desk_report  # noqa: F401
 from .newsletter import sending
 from .newsletter.tasks import send_newsletter, send_newsletter_confirmation  # noqa: F401
 from .policies import notices
