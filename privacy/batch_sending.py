@@ -55,9 +55,9 @@ def send_batch(
     model = deliveries.model
     with transaction.atomic():
         batch = list(
-            deliveries.filter(status=PENDING).select_for_update(skip_locked=True).order_by("id")[
-                :batch_size
-            ]
+            deliveries.filter(status=PENDING)
+            .select_for_update(skip_locked=True)
+            .order_by("id")[:batch_size]
         )
         if not batch:
             return None
@@ -76,9 +76,7 @@ def send_batch(
             status=FAILED, updated=timezone.now()
         )
         raise
-    model.objects.filter(pk__in=[d.pk for d in claimed]).update(
-        status=SENT, updated=timezone.now()
-    )
+    model.objects.filter(pk__in=[d.pk for d in claimed]).update(status=SENT, updated=timezone.now())
     return len(claimed)
 
 
