@@ -26,7 +26,7 @@ def recipients(breach: Breach) -> QuerySet:
     return active_members().filter(pk__in=holding)
 
 
-def send(breach_id: int, *, batch_size: int = BATCH_SIZE) -> int:
+def send(breach_id: int, *, batch_size: int | None = None) -> int:
     """Send (or resume sending) a breach's notice; how many emails went out this time."""
     breach = Breach.objects.get(pk=breach_id)
     if breach.notice_started is None or breach.notice_finished is not None:
@@ -41,7 +41,7 @@ def send(breach_id: int, *, batch_size: int = BATCH_SIZE) -> int:
         breach.deliveries.all(),
         still_wanted=_still_reachable,
         build=lambda delivery: emails.message(rendered, delivery.email),
-        batch_size=batch_size,
+        batch_size=batch_size or BATCH_SIZE,
     )
     finished = Breach.objects.filter(pk=breach.pk, notice_finished__isnull=True).update(
         notice_finished=timezone.now()
