@@ -53,7 +53,7 @@ def test_the_clock_turns_red_under_24_hours_left_and_stays_red_when_overdue(
 
 def test_the_clock_stops_once_the_authority_is_notified_or_not_to_be(staff_member):
     notified, not_needed, running = recorded(), recorded(), recorded(discovered_hours_ago=60)
-    state.notify_authority(notified, at=timezone.now(), how="Online form, case 123", by=staff_member)
+    state.notify_authority(notified, at=timezone.now(), how="Online form", by=staff_member)
     state.authority_not_required(not_needed, reason="Encrypted, key safe", by=staff_member)
     assert [row.breach_id for row in desk.rows()] == [running.pk]
 
