@@ -10,4 +10,5 @@ urlpatterns = [
     path("register/register.csv", views.register_csv, name="register_csv"),
     path("", include("privacy.newsletter.urls")),
     path("", include("privacy.requests.urls")),
+    path("", include("privacy.transparency.urls")),
 ]
