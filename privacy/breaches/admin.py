@@ -117,8 +117,9 @@ class BreachAdmin(PermissionOnly, admin.ModelAdmin):
 
     @admin.display(description="Would be emailed now")
     def recipients(self, obj):
-        names = [registry.get(key).name for key in obj.kinds]
-        count = notice.recipients(obj).count() if obj.kinds else 0
+        declared = {d.key: d.name for d in registry.declarations()}
+        names = [declared.get(key, f"{key} (no longer declared)") for key in obj.kind_keys]
+        count = notice.recipients(obj).count() if names else 0
         kinds = format_html_join(", ", "{}", ((name,) for name in names)) or "no kinds chosen"
         return format_html("{} member(s) holding: {}", count, kinds)
 

@@ -110,6 +110,12 @@ class Breach(models.Model):
         return f"Breach #{self.pk}: {self.summary}"
 
     @property
+    def kind_keys(self) -> list[str]:
+        """The declaration keys recorded as affected, whatever the JSON holds."""
+        kinds = self.kinds if isinstance(self.kinds, list) else []
+        return [key for key in kinds if isinstance(key, str)]
+
+    @property
     def authority_deadline(self):
         return self.discovered_at + AUTHORITY_DEADLINE
 

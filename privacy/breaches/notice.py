@@ -22,7 +22,7 @@ BATCH_SIZE = 500
 
 def recipients(breach: Breach) -> QuerySet:
     """The members the email goes to: holding data of the breach's kinds, reachable now."""
-    holding = registry.members_holding(breach.kinds).values("pk")
+    holding = registry.members_holding(breach.kind_keys).values("pk")
     return active_members().filter(pk__in=holding)
 
 

@@ -25,13 +25,15 @@ class BreachError(Exception):
 def save(breach: Breach, *, by, changed: list[str] | None = None) -> Breach:
     """Record a new breach (its people count suggested by the registry when left empty), or
     save staff's changes to one, on the audit trail (the fields' names, not their values)."""
+    if breach.kind_keys != breach.kinds:
+        raise BreachError("The kinds of data are a list of the registry's keys.")
     unknown = set(breach.kinds) - {d.key for d in registry.declarations()}
-    if unknown:
+    if unknown and (breach.pk is None or "kinds" in (changed or [])):
         raise BreachError(f"Unknown kinds of data: {sorted(unknown)}.")
     if breach.discovered_at > timezone.now():
         raise BreachError("A breach cannot be discovered in the future.")
     if breach.people_affected is None and breach.kinds:
-        breach.people_affected = suggested_people(breach.kinds)
+        breach.people_affected = suggested_people(breach.kind_keys)
     if breach.pk is None:
         breach.recorded_by = by
         breach.save()
@@ -109,7 +111,7 @@ def start_notice(breach: Breach, *, by) -> None:
         raise BreachError("The email to the people affected was already started.")
     if not (breach.notice_subject.strip() and breach.notice_body.strip()):
         raise BreachError("Write the email's subject and text first.")
-    if not breach.kinds:
+    if not breach.kind_keys:
         raise BreachError("Choose the kinds of data affected: they say who is emailed.")
     breach.notice_started = timezone.now()
     breach.save(update_fields=["notice_started"])

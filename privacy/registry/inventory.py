@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from .declaration import Declaration
-from .store import declarations, get
+from .store import _registry, declarations, get
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,9 +82,10 @@ def holders(declaration: Declaration) -> QuerySet | None:
 
 
 def members_holding(keys: Iterable[str]) -> QuerySet:
-    """The members holding data of any of these kinds (declaration keys), as one queryset."""
+    """The members holding data of any of these kinds (declaration keys; a key no longer
+    declared finds nobody), as one queryset."""
     found = Q(pk__in=[])
-    for key in keys:
+    for key in set(keys) & set(_registry):
         members = holders(get(key))
         if members is not None:
             found |= Q(pk__in=members.values("pk"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from forums.models import SignIn
 from privacy import registry
-from privacy.breaches import desk, state
+from privacy.breaches import desk, notice, state
 from privacy.models import Breach, BreachEvent, DataRequest
 from privacy.requests import state as requests
 from privacy.requests.erasure import erase
@@ -215,3 +215,24 @@ def test_breach_records_cannot_be_deleted_from_the_admin(privacy_officer_client)
     url = reverse("admin:privacy_breach_delete", args=[breach.pk])
     assert privacy_officer_client.post(url, {"post": "yes"}).status_code == 403
     assert Breach.objects.filter(pk=breach.pk).exists()
+
+
+def test_the_add_form_offers_every_kind_with_what_the_site_holds(privacy_officer_client):
+    SignIn.objects.create(user=UserFactory(), ip_address="192.0.2.1", user_agent="Firefox")
+    html = privacy_officer_client.get(reverse("admin:privacy_breach_add")).content.decode()
+    for declaration in registry.declarations():
+        assert f'value="{declaration.key}"' in html
+    assert "Sign-in records (" in html and "people)" in html
+
+
+def test_a_kind_no_longer_declared_is_shown_and_emails_nobody(privacy_officer_client):
+    signed_in = UserFactory()
+    SignIn.objects.create(user=signed_in, ip_address="192.0.2.1", user_agent="Firefox")
+    breach = recorded()
+    Breach.objects.filter(pk=breach.pk).update(kinds=["sign-ins", "a-kind-since-removed"])
+    breach.refresh_from_db()
+    response = privacy_officer_client.get(reverse("admin:privacy_breach_change", args=[breach.pk]))
+    assert response.status_code == 200
+    assert "a-kind-since-removed (no longer declared)" in response.content.decode()
+    recipients = set(notice.recipients(breach))  # the officer's own sign-in counts too
+    assert signed_in in recipients and recipients == set(registry.members_holding(["sign-ins"]))
