@@ -1,5 +1,6 @@
 """The privacy app's admin: each feature's admin module, imported so it registers."""
 
+from .breaches import admin as breaches  # noqa: F401
 from .consent import admin as consent  # noqa: F401
 from .cookies import admin as cookies  # noqa: F401
 from .desk import admin as desk  # noqa: F401

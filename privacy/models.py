@@ -1,6 +1,12 @@
 """The privacy app's models, one module per feature; imported here for Django and
 for `from privacy.models import ...`."""
 
+from .breaches.models import (  # noqa: F401
+    Breach,
+    BreachDelivery,
+    BreachEvent,
+    BreachQuerySet,
+)
 from .consent.models import (  # noqa: F401
     Consent,
     ConsentQuerySet,

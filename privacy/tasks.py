@@ -3,6 +3,8 @@ explicit and stable, so beat entries and queued messages survive a move."""
 
 from celery import shared_task
 
+from .breaches import notice as breach_notice
+from .breaches.tasks import send_breach_notice  # noqa: F401
 from .desk.tasks import send_desk_report  # noqa: F401
 from .newsletter import sending
 from .newsletter.tasks import send_newsletter, send_newsletter_confirmation  # noqa: F401
@@ -21,6 +23,6 @@ from .stats.tasks import flush_visit_counts  # noqa: F401
 
 @shared_task(name="privacy.resume_sending")
 def resume_sending() -> int:
-    """Re-send newsletters and policy-change emails whose task was lost (the rows are the truth).
-    One periodic task sweeps both features (its beat entry is in migration 0011)."""
-    return sending.sweep() + notices.sweep()
+    """Re-send newsletters, policy-change emails and breach notices whose task was lost (the
+    rows are the truth). One periodic task sweeps them all (its beat entry is in migration 0011)."""
+    return sending.sweep() + notices.sweep() + breach_notice.sweep()

@@ -22,8 +22,16 @@ ODD_QUERY = "utm_id=tracker-4711&pad=" + "p" * 4096 + "&q=%3Cscript%3Eodd()%3C/s
 ODD_MARKERS = ("tracker-4711", "p" * 4096, "<script>odd()", "odd()")
 # Tasks whose argument is not forum content, with why their emails carry none: each sends a
 # person their own request, export, confirmation link or policy notice, or a newsletter written
-# by staff.
-NOT_FORUM_CONTENT = {"export_id", "request_id", "policy_id", "newsletter_id", "email", "text_id"}
+# by staff, or the notice staff wrote to the people affected by a breach.
+NOT_FORUM_CONTENT = {
+    "export_id",
+    "request_id",
+    "policy_id",
+    "newsletter_id",
+    "email",
+    "text_id",
+    "breach_id",
+}
 # Tasks called with each post's id: what the forum's content emails start from.
 CONTENT_ARGUMENTS = {"post_id"}
 

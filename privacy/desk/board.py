@@ -107,9 +107,10 @@ def promises_covered(rows: list[Row]) -> set[int]:
     numbers: set[int] = set()
     for r in rows:
         for part in r.promises.replace("–", "-").split(","):
-            part = part.strip().removeprefix("P")
-            if not part:
-                continue
+            part = part.strip()
+            if not part.startswith("P"):
+                continue  # a duty outside the numbered promises, such as "Art. 33-34"
+            part = part.removeprefix("P")
             first, _, last = part.partition("-")
             numbers.update(range(int(first), int(last.removeprefix("P") or first) + 1))
     return numbers

@@ -1,23 +1,21 @@
 """Sending a newsletter (P9, P10) in batches, and resuming a send whose task was lost.
 
-Sending is resumable without duplicates: every recipient gets a `NewsletterDelivery` row (unique
-per newsletter and address) before anything is sent. A batch of rows is claimed in a
-transaction, after checking that each recipient's consent is still granted at that moment, and
-only then handed to the mail server. A worker killed mid-batch leaves its rows "claimed", never
-"pending", so a resumed send skips them: at most one copy per person.
+Sending is resumable without duplicates (privacy/batch_sending.py): every recipient gets a
+`NewsletterDelivery` row (unique per newsletter and address) before anything is sent, and each
+batch is claimed after checking that each recipient's consent is still granted at that moment.
 """
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from community.celery import enqueue, enqueue_each
 
-from .. import consent, emails
+from .. import batch_sending, consent, emails
 from ..requests import unrestricted
 from .models import Newsletter, NewsletterDelivery
 from .subscription import unsubscribe_url
@@ -76,15 +74,13 @@ def create_deliveries(newsletter: Newsletter, chunk_size: int = 5000) -> None:
     )
     visitors = _visitors(granted).values_list("user_id", "email").order_by()
     for recipients in (members, visitors):
-        chunk = []
-        for user_id, email in recipients.iterator(chunk_size=chunk_size):
-            chunk.append(
+        batch_sending.create_rows(
+            (
                 NewsletterDelivery(newsletter=newsletter, user_id=user_id, email=email.lower())
-            )
-            if len(chunk) == chunk_size:
-                NewsletterDelivery.objects.bulk_create(chunk, ignore_conflicts=True)
-                chunk = []
-        NewsletterDelivery.objects.bulk_create(chunk, ignore_conflicts=True)
+                for user_id, email in recipients.iterator(chunk_size=chunk_size)
+            ),
+            chunk_size,
+        )
 
 
 def _visitors(granted):
@@ -96,38 +92,13 @@ def _visitors(granted):
 
 
 def send_batch(newsletter: Newsletter, rendered: dict, batch_size: int) -> int | None:
-    """Claim and send one batch; None when nothing is left."""
-    Status = NewsletterDelivery.Status
-    with transaction.atomic():
-        batch = list(
-            newsletter.deliveries.filter(status=Status.PENDING)
-            .select_for_update(skip_locked=True)
-            .order_by("id")[:batch_size]
-        )
-        if not batch:
-            return None
-        consenting = _still_consenting(batch)
-        claimed = [d for d in batch if d.pk in consenting]
-        now = timezone.now()
-        NewsletterDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
-            status=Status.CLAIMED, updated=now
-        )
-        NewsletterDelivery.objects.filter(
-            pk__in=[d.pk for d in batch if d.pk not in consenting]
-        ).update(status=Status.SKIPPED, updated=now)
-    messages = [build_message(rendered, d.email, user_id=d.user_id) for d in claimed]
-    try:
-        with mail.get_connection() as connection:
-            connection.send_messages(messages)
-    except Exception:
-        NewsletterDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
-            status=Status.FAILED, updated=timezone.now()
-        )
-        raise
-    NewsletterDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
-        status=Status.SENT, updated=timezone.now()
+    """Claim and send one batch (privacy/batch_sending.py); None when nothing is left."""
+    return batch_sending.send_batch(
+        newsletter.deliveries.all(),
+        _still_consenting,
+        lambda delivery: build_message(rendered, delivery.email, user_id=delivery.user_id),
+        batch_size,
     )
-    return len(claimed)
 
 
 def _still_consenting(batch: list[NewsletterDelivery]) -> set[int]:
@@ -176,5 +147,4 @@ def send_test(newsletter: Newsletter, staff_member) -> None:
 
 
 def delivery_counts(newsletter: Newsletter) -> dict[str, int]:
-    rows = newsletter.deliveries.values_list("status").order_by()
-    return dict(rows.annotate(n=Count("id")))
+    return batch_sending.counts(newsletter.deliveries.all())

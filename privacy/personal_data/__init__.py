@@ -9,3 +9,4 @@ from ..requests import personal_data as requests  # noqa: F401, I001
 from ..retention import personal_data as retention  # noqa: F401, I001
 from ..sponsors import personal_data as sponsors  # noqa: F401, I001
 from ..feedback import personal_data as feedback  # noqa: F401, I001
+from ..breaches import personal_data as breaches  # noqa: F401, I001

@@ -51,6 +51,13 @@ class ReasonForm(forms.Form):
     text = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class RefusalForm(ReasonForm):
+    category = forms.ChoiceField(
+        label="Category (counted in the transparency report)",
+        choices=DataRequest.RefusalCategory.choices,
+    )
+
+
 class OutcomeForm(forms.Form):
     text = forms.CharField(
         label="Outcome (the requester is told)",
@@ -109,6 +116,7 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
         "extension_notified",
         "handler",
         "outcome",
+        "refusal_category",
         "closed",
         "restricted",
     ]
@@ -258,9 +266,11 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
         return self._with_form(
             request,
             queryset,
-            ReasonForm,
+            RefusalForm,
             "Refuse the request",
-            lambda text: self._run(request, queryset, state.refuse, "Refused", reason=text),
+            lambda text, category: self._run(
+                request, queryset, state.refuse, "Refused", reason=text, category=category
+            ),
         )
 
 

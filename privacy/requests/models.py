@@ -63,6 +63,15 @@ class DataRequest(models.Model):
         REFUSED = "refused", "Refused"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class RefusalCategory(models.TextChoices):
+        """Why a request was refused, in categories the transparency report counts."""
+
+        UNFOUNDED = "unfounded", "Manifestly unfounded or excessive (Art. 12(5))"
+        IDENTITY = "identity", "Identity could not be confirmed (Art. 12(6))"
+        OTHERS = "rights-of-others", "Would adversely affect the rights of others (Art. 15(4))"
+        EXEMPTION = "exemption", "A legal exemption applies (e.g. Art. 17(3))"
+        OTHER = "other", "Other"
+
     PENDING = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING]
     CLOSED = [Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN]
 
@@ -101,6 +110,7 @@ class DataRequest(models.Model):
         limit_choices_to={"is_staff": True},
     )
     outcome = models.TextField(blank=True)
+    refusal_category = models.CharField(max_length=20, choices=RefusalCategory.choices, blank=True)
     closed = models.DateTimeField(null=True, blank=True, db_index=True)
     # When the export or erasure task was last sent to the broker; the sweep resends stale ones.
     enqueued = models.DateTimeField(null=True, blank=True, editable=False)

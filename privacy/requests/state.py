@@ -138,12 +138,18 @@ def complete(request: DataRequest, *, by=None, outcome: str = "") -> None:
 
 
 @transaction.atomic
-def refuse(request: DataRequest, *, reason: str, by=None) -> None:
+def refuse(request: DataRequest, *, reason: str, category: str = "other", by=None) -> None:
+    """Refused, with the reason the requester is told and its category (counted, without the
+    reason, by the public transparency report)."""
     request = locked(request)
     if request.status in DataRequest.CLOSED:
         raise RequestError("This request is already closed.")
     if not reason.strip():
         raise RequestError("A refusal needs a reason: the requester is told it.")
+    if category not in DataRequest.RefusalCategory.values:
+        raise RequestError("Choose the category of the reason.")
+    request.refusal_category = category
+    request.save(update_fields=["refusal_category"])
     close(request, Status.REFUSED, reason.strip(), by, Action.REFUSED)
 
 

@@ -16,9 +16,12 @@ from django.test import Client
 from forums import markup, notifications, reading
 from forums.models import ModerationAction, Post, Report, SignIn
 from privacy import consent, registry
+from privacy.breaches import state as breaches
 from privacy.cookies import wording
 from privacy.feedback.publication import receive as receive_feedback
 from privacy.models import (
+    Breach,
+    BreachDelivery,
     Consent,
     DataRequest,
     Newsletter,
@@ -73,6 +76,9 @@ MEMBERS_ONLY = {
     "processing-restrictions",
     "inactivity-warnings",
     "sponsor-disclosure-log",
+    "breach-register",
+    "breach-register-trail",
+    "breach-notices",
 }
 
 
@@ -175,6 +181,13 @@ def member_everywhere():
     )
     receive_feedback(kind="support", message="Help", name="Zelda", email="z.quill@old-job.example")
     RetentionWarning.objects.create(user=member, rule="inactive-accounts")
+    # As staff, the member recorded a breach (kept); as a member, they were emailed about it.
+    breach = breaches.save(
+        Breach(summary="Sign-in log exposed", description="Public for a day.", kinds=["sign-ins"]),
+        by=member,
+    )
+    breaches.decide_people(breach, must_tell=True, by=member)
+    BreachDelivery.objects.create(breach=breach, user=member, email=member.email)
     access = state.create(kind=Kind.ACCESS, user=member)
     build_export(access.exports.get().pk)
     restriction = state.create(

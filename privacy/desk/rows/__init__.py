@@ -8,4 +8,5 @@ from . import cookies  # noqa: F401, I001
 from . import disclosures  # noqa: F401, I001
 from . import access  # noqa: F401, I001
 from . import policies  # noqa: F401, I001
+from . import breaches  # noqa: F401, I001
 from . import design  # noqa: F401, I001

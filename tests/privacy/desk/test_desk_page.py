@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from forums.models import SignIn
 from privacy import consent
+from privacy.breaches.models import Breach
 from privacy.desk import board, rows  # noqa: F401
 from privacy.models import Consent, DataRequest
 from privacy.requests import state
@@ -133,3 +134,15 @@ def test_staff_without_a_second_factor_turn_the_access_row_red(all_kept):
     StaffFactory()
     row = next(r for r in board.compute() if r.key == "access")
     assert row.status == board.RED and "1 without a second factor" in row.summary
+
+
+def breaches_row():
+    return next(r for r in board.compute() if r.key == "breaches")
+
+
+def test_a_breach_near_its_72_hour_deadline_turns_the_breaches_row_red():
+    assert breaches_row().status == board.GREEN
+    Breach.objects.create(summary="Laptop lost", discovered_at=timezone.now() - timedelta(hours=60))
+    row = breaches_row()
+    assert row.status == board.RED
+    assert "Laptop lost" in str(row.table)

@@ -26,6 +26,8 @@ from forums.models import (
 )
 from privacy import consent, registry
 from privacy.models import (
+    Breach,
+    BreachDelivery,
     Consent,
     ConsentText,
     CookieConsentReceipt,
@@ -96,6 +98,13 @@ def _newsletter_delivery(moment):
     newsletter = Newsletter.objects.create(subject="News", body="Hello.")
     return NewsletterDelivery.objects.create(
         newsletter=newsletter, email="reader@example.org", created=moment
+    )
+
+
+def _breach_notice(moment):
+    breach = Breach.objects.create(summary="Lost", description="A laptop.")
+    return BreachDelivery.objects.create(
+        breach=breach, user=UserFactory(), email="member@example.org", created=moment
     )
 
 
@@ -264,6 +273,7 @@ MAKERS = {
     "sessions": _session,
     "admin-log": _admin_log_entry,
     "newsletter-deliveries": _newsletter_delivery,
+    "breach-notices": _breach_notice,
     "cookie-consent-receipts": _replaced_cookie_receipt,
     "unverified-accounts": _unverified_account,
     "inactive-accounts": _inactive_account,

@@ -43,7 +43,7 @@ def undo(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0018_request_handler_on_the_trail'),
+        ('privacy', '0019_breaches'),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
