@@ -243,9 +243,7 @@ def test_the_due_date_cannot_be_changed_around_the_audit_trail(
         ("confirmed", None),
         ("assigned", privacy_officer.pk),
     ]
-    privacy_officer_client.post(
-        step_url(request.pk), {"action": "extend", **extend_data(request)}
-    )
+    privacy_officer_client.post(step_url(request.pk), {"action": "extend", **extend_data(request)})
     event = request.events.last()
     assert (event.action, event.actor, event.note) == (
         "extended",
