@@ -57,7 +57,6 @@ class DataRequestAdmin(NextStepsMixin, WrittenBySite, admin.ModelAdmin):
     search_fields = ["=id", "email", "user__username"]
     list_select_related = ["user", "handler"]
     date_hierarchy = "received"
-    ordering = [DUE.asc(), "id"]
     fields = [
         "kind",
         "status",
@@ -94,6 +93,13 @@ class DataRequestAdmin(NextStepsMixin, WrittenBySite, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-requests.css"]}
 
+    def get_queryset(self, request):
+        """With the date it is due, which the Due column sorts by."""
+        return super().get_queryset(request).annotate(due_on=DUE)
+
+    def get_ordering(self, request):
+        return [DUE.asc(), "id"]
+
     def save_model(self, request, obj, form, change):
         """The handler is the one field staff edit here: the change goes on the audit trail."""
         if "handler" in form.changed_data:
@@ -109,13 +115,14 @@ class DataRequestAdmin(NextStepsMixin, WrittenBySite, admin.ModelAdmin):
     def short_kind(self, obj):
         return SHORT_KINDS.get(obj.kind, obj.kind)
 
-    @admin.display(description="Due", ordering=DUE)
+    @admin.display(description="Due", ordering="due_on")
     def due(self, obj):
         if obj.extended_due_date:
-            return f"{obj.extended_due_date:%d %b %Y} (extended)"
-        return f"{obj.due_date:%d %b %Y}"
+            day = f"{obj.extended_due_date:%d %b %Y}"
+            return format_html('<span class="request-date">{}</span> (extended)', day)
+        return format_html('<span class="request-date">{}</span>', f"{obj.due_date:%d %b %Y}")
 
-    @admin.display(description="Days left", ordering=DUE)
+    @admin.display(description="Days left", ordering="due_on")
     def days_left(self, obj):
         if not obj.is_pending:
             return "\u2013"
