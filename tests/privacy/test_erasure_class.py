@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 
-from forums import markup, notifications, reading
+from forums import markup, mentions, notifications, reading
 from forums.models import ModerationAction, Post, Report, SignIn
 from privacy import consent, registry
 from privacy.cookies import wording
@@ -66,6 +66,7 @@ MEMBERS_ONLY = {
     "forum-topics",
     "topic-participation",
     "topic-reads",
+    "mentions",
     "reply-notifications",
     "post-reports",
     "moderation-log",
@@ -125,6 +126,7 @@ def mentioned_by_others(post, username, staff):
     )
     Report.objects.create(post=quoting, reporter=other, reason=f"@{username} asked me to")
     notifications.notify_participants(quoting)  # the reply notification to the person
+    mentions.notify_mentioned(quoting)  # and the mention's
     for row in (post,):
         log(row, staff)
 
