@@ -177,6 +177,8 @@ def member_everywhere():
     )
     receive_feedback(kind="support", message="Help", name="Zelda", email="z.quill@old-job.example")
     RetentionWarning.objects.create(user=member, rule="inactive-accounts")
+    # Before the restriction below, which stops the mention's email and its record.
+    mentioned_by_others(post, member.username, staff)
     access = state.create(kind=Kind.ACCESS, user=member)
     build_export(access.exports.get().pk)
     restriction = state.create(
@@ -187,7 +189,6 @@ def member_everywhere():
     for obj in (member, row, lead, feedback, sign_in):
         log(obj, staff)
     log(UserFactory(), member, flag=ADDITION)
-    mentioned_by_others(post, member.username, staff)
     return member
 
 
