@@ -470,3 +470,6 @@ FORUMS_POSTS_PER_MINUTE = env.int("FORUMS_POSTS_PER_MINUTE", default=5)
 # moderators have closed their last report on it.
 FORUMS_REPORTS_PER_DAY = env.int("FORUMS_REPORTS_PER_DAY", default=20)
 FORUMS_REPORT_AGAIN_DAYS = env.int("FORUMS_REPORT_AGAIN_DAYS", default=7)
+# How many members one post can tell with @username (edits included): a post naming 500 members
+# emails the first ten who may read it, not 500.
+MENTIONS_PER_POST = env.int("MENTIONS_PER_POST", default=10)

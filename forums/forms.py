@@ -192,7 +192,9 @@ class NotificationsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["notify_replies"]
+        fields = ["notify_replies", "notify_mentions"]
         help_texts = {
-            "notify_replies": "One email per topic until you visit it again. Never marketing."
+            "notify_replies": "One email per topic until you visit it again. Never marketing.",
+            "notify_mentions": "When a post names you, as @username: one email per topic until "
+            "you visit it again.",
         }

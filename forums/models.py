@@ -58,6 +58,9 @@ class User(AbstractUser):
     notify_replies = models.BooleanField(
         "email me when someone replies to a topic I posted in", default=True
     )
+    notify_mentions = models.BooleanField(
+        "email me when someone mentions me in a post (@username)", default=True
+    )
 
     # AbstractUser's first/last names are not asked for: the profile's display name replaces them.
     first_name = None
@@ -131,6 +134,7 @@ class SignIn(models.Model):
     class Meta:
         ordering = ["-created"]
         indexes = [models.Index(fields=["user", "-created"])]
+        verbose_name = "sign-in"
 
     def __str__(self) -> str:
         return f"{self.user} at {self.created:%Y-%m-%d %H:%M}"
@@ -321,6 +325,27 @@ class TopicParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in topic {self.topic_id}"
+
+
+class Mention(models.Model):
+    """A member named with @username in a post who was told of it (forums.mentions): one row
+    per post and member, so an edited post never tells them twice. `emailed` is when the email
+    went; empty when it was left out because they already had one about the topic since their
+    last visit (one email per topic until they visit it, as for replies)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    emailed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="mention_unique")]
+        indexes = [models.Index(fields=["user", "emailed"], name="mention_user_emailed")]
+
+    def __str__(self) -> str:
+        return f"{self.user} mentioned in post {self.post_id}"
 
 
 class TopicRead(models.Model):

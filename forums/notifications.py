@@ -25,6 +25,12 @@ def set_reply_notifications(user: User, enabled: bool) -> None:
     user.save(update_fields=["notify_replies"])
 
 
+def set_notifications(user: User, *, replies: bool, mentions: bool) -> None:
+    """The account page's switches: reply emails and mention emails (forums.mentions)."""
+    user.notify_replies, user.notify_mentions = replies, mentions
+    user.save(update_fields=["notify_replies", "notify_mentions"])
+
+
 def switch_off_token(user: User) -> str:
     return signing.dumps(user.pk, salt=SWITCH_OFF_SALT)
 

@@ -19,6 +19,7 @@ from privacy.registry import (
 
 from .models import (
     ErasedUsername,
+    Mention,
     ModerationAction,
     Post,
     Report,
@@ -374,6 +375,24 @@ register(
 
 register(
     Declaration(
+        key="mentions",
+        name="Posts that mentioned you",
+        model=Mention,
+        fields=["user", "post", "created", "emailed"],
+        description="Posts that named you with @username, and when we emailed you about them.",
+        purpose="Telling you once, and not again when the post is edited; at most one email "
+        "per topic until you visit it (P11). Kept as long as the post.",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        recipients="Nobody outside the site.",
+        export=lambda person: person.rows(Mention.objects.all()).values(
+            "created", "emailed", topic_title=_as_seen_by(person, "title", "post__topic")
+        ),
+        erasure=Erasure.delete(lambda person: person.rows(Mention.objects.all())),
+    )
+)
+
+register(
+    Declaration(
         key="topic-reads",
         name="What you have read",
         model=TopicRead,
@@ -402,16 +421,17 @@ register(
 register(
     Declaration(
         key="reply-notifications",
-        name="Reply notification setting",
+        name="Reply and mention notification settings",
         model=User,
         erase_after=[EVERY_OTHER],  # the other erasers find the member through the account
-        fields=["notify_replies"],
-        description="Whether we email you when someone replies in a topic you posted in.",
+        fields=["notify_replies", "notify_mentions"],
+        description="Whether we email you when someone replies in a topic you posted in, and "
+        "when a post mentions you (@username).",
         purpose="Service email you can switch off at any time (P11).",
         legal_basis=LegalBasis.LEGITIMATE_INTEREST,
         recipients="Nobody outside the site.",
-        export=lambda person: _member(person).values("notify_replies"),
-        erasure=Erasure.anonymise(_member, notify_replies=False),
+        export=lambda person: _member(person).values("notify_replies", "notify_mentions"),
+        erasure=Erasure.anonymise(_member, notify_replies=False, notify_mentions=False),
     )
 )
 

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from community.celery import enqueue
 
 from . import search
-from .markup import render_post, without_member
+from .markup import MENTION, render_post, without_member
 from .models import Category, Post, Report, Topic, TopicParticipant, User
 from .pagecache import forum_changed
 
@@ -114,6 +114,7 @@ def _add_post(
     TopicParticipant.objects.get_or_create(topic=topic, user=author)
     topic.last_position, topic.last_post, topic.last_activity = position, post, created
     search.index_posts([post.pk])
+    _tell_mentioned(post)
     return post
 
 
@@ -124,7 +125,14 @@ def edit_post(post: Post, *, editor: User, source: str) -> Post:
     post.edited_by = editor
     post.save(update_fields=["source", "html", "edited", "edited_by"])
     search.index_posts([post.pk])
+    _tell_mentioned(post)
     return post
+
+
+def _tell_mentioned(post: Post) -> None:
+    """Members the post names with @ are emailed by a task (forums.mentions), once each."""
+    if MENTION.search(post.source):
+        enqueue("forums.notify_mentions", post.pk)
 
 
 def rename_topic(topic: Topic, title: str) -> None:

@@ -9,21 +9,29 @@ Visitors have no markers: nothing about them is stored.
 
 from datetime import timedelta
 
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from .models import POSTS_PER_PAGE, TopicRead
+from .models import POSTS_PER_PAGE, Post, TopicRead
+from .querysets import can_moderate
 
 NEW_TOPIC_DAYS = 7
 
 
 def with_last_read(topics, user):
-    """The topics queryset with `last_read` (a position, or None) for this member."""
+    """The topics queryset with `last_read` (a position, or None) for this member, and
+    `unread_posts`: the posts after it that the member may see (a hidden post is no news to a
+    member who cannot open it; moderators see and count them)."""
     if not user.is_authenticated:
         return topics
     reads = TopicRead.objects.filter(user=user, topic=OuterRef("pk"))
-    return topics.annotate(last_read=Subquery(reads.values("last_read_position")[:1]))
+    topics = topics.annotate(last_read=Subquery(reads.values("last_read_position")[:1]))
+    newer = Post.objects.filter(topic=OuterRef("pk"), position__gt=OuterRef("last_read"))
+    if not can_moderate(user):
+        newer = newer.filter(hidden=False)
+    count = newer.order_by().values("topic").annotate(n=Count("pk")).values("n")
+    return topics.annotate(unread_posts=Coalesce(Subquery(count), 0))
 
 
 def mark_unread(topics, user) -> None:
@@ -33,7 +41,7 @@ def mark_unread(topics, user) -> None:
     new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
     for topic in topics:
         read = getattr(topic, "last_read", None)
-        topic.unread_count = max(topic.last_position - read, 0) if read is not None else 0
+        topic.unread_count = getattr(topic, "unread_posts", 0) if read is not None else 0
         topic.is_new = read is None and topic.created >= new_since
         if topic.unread_count:
             page = read // POSTS_PER_PAGE + 1

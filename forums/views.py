@@ -461,9 +461,15 @@ def account_overview(request):
 def account_notifications(request):
     form = NotificationsForm(request.POST, instance=request.user)
     if form.is_valid():
-        notifications.set_reply_notifications(request.user, form.cleaned_data["notify_replies"])
+        notifications.set_notifications(
+            request.user,
+            replies=form.cleaned_data["notify_replies"],
+            mentions=form.cleaned_data["notify_mentions"],
+        )
+        on_off = {True: "on", False: "off"}
         messages.success(
             request,
-            "Reply emails are on." if request.user.notify_replies else "Reply emails are off.",
+            f"Reply emails are {on_off[request.user.notify_replies]}; "
+            f"mention emails are {on_off[request.user.notify_mentions]}.",
         )
     return redirect("account_overview")

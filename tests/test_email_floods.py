@@ -13,8 +13,11 @@ import time
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit
 from django.core.cache import cache
+
+from forums.models import User
 
 from .factories import ResourceFactory, TopicFactory, UserFactory
 from .html_forms import HtmlForm, forms_in
@@ -144,3 +147,39 @@ def test_a_member_cannot_flood_addresses_from_the_email_page(
         with django_capture_on_commit_callbacks(execute=True):
             client.post("/accounts/email/", {"action_send": "", "email": "victim@example.org"})
     assert 0 < len(mailoutbox) <= MAX_EMAILS_TO_ONE_ADDRESS
+
+
+def test_a_post_naming_500_members_emails_at_most_mentions_per_post(
+    client, settings, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    """@names in a post email their members (forums.mentions): a post naming 500 members, and
+    edits naming 500 more, email at most MENTIONS_PER_POST of them all told."""
+    names = [f"named{n}" for n in range(1000)]
+    members = User.objects.bulk_create(
+        User(username=name, email=f"{name}@example.org") for name in names
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=m, email=m.email, verified=True, primary=True) for m in members
+    )
+    writer = UserFactory()
+    client.force_login(writer)
+    topic = TopicFactory()
+    flood = " ".join(f"@{name}" for name in names[:500])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(topic.get_absolute_url(), {"source": flood})
+    assert response.status_code == 302
+
+    def mentions():  # the topic's author also gets the reply notification
+        return [m for m in mailoutbox if "mentioned you" in m.subject]
+
+    assert len(mentions()) == settings.MENTIONS_PER_POST
+    post = topic.posts.get(author=writer)
+    for start in (500, 750):
+        cache.clear()  # the posting rate limit is not what is tested here
+        more = " ".join(f"@{name}" for name in names[start : start + 250])
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/p/{post.pk}/edit/", {"source": more})
+    post.refresh_from_db()
+    assert post.source.startswith("@named750")  # the edits went through
+    assert post.mentions.count() == len(mentions()) == settings.MENTIONS_PER_POST

@@ -68,6 +68,8 @@ def forum(django_capture_on_commit_callbacks):
         moderation.moderate_topic(hidden_topic, moderation.Action.HIDE_TOPIC, moderator=staff)
         moderation.set_post_hidden(hidden_reply, True, moderator=staff)
         PostFactory(topic=moved, author=staff, source="Staff discussion of the member")
+        # A mention in the staff room emails nobody who cannot read it (forums.mentions).
+        PostFactory(topic=moved, author=staff, source=f"Staff ask @{member.username} nothing")
         TopicFactory(
             author=staff, category=secret, title="Staff-only title", source="Staff-only words"
         )

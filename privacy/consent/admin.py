@@ -38,9 +38,12 @@ class ConsentTextAdmin(admin.ModelAdmin):
 @admin.register(Consent)
 class ConsentAdmin(WrittenBySite, admin.ModelAdmin):
     """The ledger is append-only: staff read it and may add a row on a person's written
-    request (for example a withdrawal sent by letter); nobody changes or deletes one."""
+    request (for example a withdrawal sent by letter); nobody changes or deletes one. The
+    admin offers no "Add" link for it, which would read as a place to make consents up: the
+    list offers "Record a written request" instead."""
 
     staff_may_add = True
+    change_list_template = "admin/privacy/consent/change_list.html"
 
     list_display = ["created", "user", "email", "purpose", "granted", "source", "text", "policy"]
     list_filter = ["purpose", "granted", "source"]
@@ -49,6 +52,14 @@ class ConsentAdmin(WrittenBySite, admin.ModelAdmin):
     date_hierarchy = "created"
     form = StaffConsentForm
     autocomplete_fields = ["user"]
+
+    def get_model_perms(self, request):
+        """What the index and the menu link to: the list, never a bare "Add"."""
+        return {**super().get_model_perms(request), "add": False}
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "title": "Record a written request"}
+        return super().add_view(request, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj.source = Consent.Source.STAFF

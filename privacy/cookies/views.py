@@ -35,10 +35,13 @@ def cookie_settings(request):
         status = 400
     else:
         form = CookieChoiceForm(initial={"accepted": choices.accepted_groups(request)})
+    groups = [g for g in choices.declared_groups() if g.is_required or choices.in_use(g)]
     context = {
         "form": form,
         "checked": form.data.getlist("accepted") if form.is_bound else form.initial["accepted"],
-        "groups": choices.declared_groups(),
+        # Like the bar, only the groups in use: the declaration (/privacy/cookies/) lists all.
+        "groups": groups,
+        "has_optional": any(not group.is_required for group in groups),
         "receipt": choices.current_receipt(request),
         "cookie_banner": None,  # this page is the banner's full version
     }

@@ -1,37 +1,33 @@
 """Data-subject requests (P12-P16)."""
 
-from django import forms
 from django.contrib import admin, messages
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from ..read_only import WrittenBySite
 from . import state
+from .admin_forms import DueFilter, ExtensionForm, OutcomeForm, ReasonForm, RefusalForm
+from .admin_steps import NextStepsMixin
 from .digest import DIGEST_DAYS
 from .errors import RequestError
 from .models import DataExport, DataRequest, ProcessingRestriction, RequestEvent
 from .restriction import is_restricted
 
+# The date a request is due: an extension's, or the first one.
+DUE = Coalesce("extended_due_date", "due_date")
+SHORT_KINDS = {
+    DataRequest.Kind.ACCESS: "Access",
+    DataRequest.Kind.ERASURE: "Erasure",
+    DataRequest.Kind.RECTIFICATION: "Correction",
+    DataRequest.Kind.RESTRICTION: "Restriction",
+    DataRequest.Kind.OBJECTION: "Objection",
+    DataRequest.Kind.WITHDRAW_CONSENT: "Consent withdrawal",
+}
+
 # Data-subject requests (P12-P16): privacy officers handle them here, through the same functions
 # as the site (privacy/requests/state.py). Nothing is added or edited by hand: actions change
 # state.
-
-
-class DueFilter(admin.SimpleListFilter):
-    title = "due"
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("week", "Due within 7 days"), ("pending", "All pending")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "overdue":
-            return queryset.overdue()
-        if self.value() == "week":
-            return queryset.due_within(DIGEST_DAYS)
-        if self.value() == "pending":
-            return queryset.pending()
-        return queryset
 
 
 class RequestEventInline(WrittenBySite, admin.TabularInline):
@@ -47,60 +43,20 @@ class RequestEventInline(WrittenBySite, admin.TabularInline):
     can_delete = False
 
 
-class ReasonForm(forms.Form):
-    text = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class RefusalForm(ReasonForm):
-    category = forms.ChoiceField(
-        label="Category (counted in the transparency report)",
-        choices=DataRequest.RefusalCategory.choices,
-    )
-
-
-class OutcomeForm(forms.Form):
-    text = forms.CharField(
-        label="Outcome (the requester is told)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-class ExtensionForm(forms.Form):
-    until = forms.DateField(
-        label="New due date",
-        help_text="At most three months after the request was received.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    text = forms.CharField(
-        label="Why it needs more time (the requester is told)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
 @admin.register(DataRequest)
-class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
+class DataRequestAdmin(NextStepsMixin, WrittenBySite, admin.ModelAdmin):
     """Requests come from members and visitors, and the record is kept (P18) until retention
-    removes it: staff handle a request, never add or delete one."""
+    removes it: staff handle a request, never add or delete one. The list opens on pending
+    requests, the soonest due first; a request's page says what to do next (admin_steps.py)."""
 
     staff_may_change = True
 
-    list_display = [
-        "id",
-        "kind",
-        "requester",
-        "status",
-        "received",
-        "due",
-        "days_left",
-        "handler",
-    ]
-    list_display_links = ["id", "kind"]
+    list_display = ["id", "short_kind", "requester", "status", "due", "days_left", "handler"]
+    list_display_links = ["id", "short_kind"]
     list_filter = [DueFilter, "status", "kind", "received"]
     search_fields = ["=id", "email", "user__username"]
     list_select_related = ["user", "handler"]
     date_hierarchy = "received"
-    ordering = ["due_date", "id"]
     fields = [
         "kind",
         "status",
@@ -138,6 +94,13 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-requests.css"]}
 
+    def get_queryset(self, request):
+        """With the date it is due, which the Due column sorts by."""
+        return super().get_queryset(request).annotate(due_on=DUE)
+
+    def get_ordering(self, request):
+        return [DUE.asc(), "id"]
+
     def save_model(self, request, obj, form, change):
         """The handler is the one field staff edit here: the change goes on the audit trail."""
         if "handler" in form.changed_data:
@@ -149,13 +112,18 @@ class DataRequestAdmin(WrittenBySite, admin.ModelAdmin):
             return obj.user.username
         return obj.email or "(erased)"
 
-    @admin.display(description="Due", ordering="due_date")
+    @admin.display(description="Kind", ordering="kind")
+    def short_kind(self, obj):
+        return SHORT_KINDS.get(obj.kind, obj.kind)
+
+    @admin.display(description="Due", ordering="due_on")
     def due(self, obj):
         if obj.extended_due_date:
-            return f"{obj.extended_due_date:%d %b %Y} (extended)"
-        return f"{obj.due_date:%d %b %Y}"
+            day = f"{obj.extended_due_date:%d %b %Y}"
+            return format_html('<span class="request-date">{}</span> (extended)', day)
+        return format_html('<span class="request-date">{}</span>', f"{obj.due_date:%d %b %Y}")
 
-    @admin.display(description="Days left")
+    @admin.display(description="Days left", ordering="due_on")
     def days_left(self, obj):
         if not obj.is_pending:
             return "\u2013"

@@ -20,7 +20,7 @@ def test_export_holds_the_members_posts_topics_and_ip_addresses_only():
     assert [p["source"] for p in exported["forum-posts"]] == ["The first post of the topic."]
     assert [t["topic_title"] for t in exported["forum-topics"]] == ["My topic"]
     assert [p["ip_address"] for p in exported["post-ip-addresses"]] == ["203.0.113.5"]
-    assert exported["reply-notifications"] == [{"notify_replies": True}]
+    assert exported["reply-notifications"] == [{"notify_replies": True, "notify_mentions": True}]
 
 
 def test_export_shows_titles_only_of_topics_the_member_may_see_now():

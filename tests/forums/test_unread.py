@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from forums import reading
+from forums import moderation, reading
 from forums.models import POSTS_PER_PAGE, Topic, TopicRead
 
 from ..factories import PostFactory, TopicFactory, UserFactory
@@ -88,3 +88,26 @@ def test_what_a_member_read_is_in_their_export_and_goes_with_them(user):
     assert rows[0]["topic_title"] == "Quality scores" and rows[0]["last_read_position"] == 1
     user.delete()
     assert not TopicRead.objects.exists()
+
+
+def test_hidden_posts_are_not_counted_as_unread_for_members_who_cannot_see_them(
+    client, moderator, moderator_client
+):
+    member = UserFactory()
+    client.force_login(member)
+    topic = TopicFactory(title="Quiet thread")
+    client.get(topic.get_absolute_url())
+    moderator_client.get(topic.get_absolute_url())
+    PostFactory(topic=topic)
+    hidden = PostFactory(topic=topic)
+    moderation.set_post_hidden(hidden, True, moderator=moderator)
+    item = topic_item(client.get("/").content.decode(), "Quiet thread")
+    assert 'title="1 new reply since your last visit"' in item  # the visible reply only
+    item = topic_item(moderator_client.get("/").content.decode(), "Quiet thread")
+    assert 'title="2 new replies since your last visit"' in item  # moderators see both
+    only_hidden = TopicFactory(title="Hidden reply only")
+    client.get(only_hidden.get_absolute_url())
+    moderation.set_post_hidden(PostFactory(topic=only_hidden), True, moderator=moderator)
+    category_page = client.get(only_hidden.category.get_absolute_url()).content.decode()
+    item = topic_item(category_page, "Hidden reply only")
+    assert "unread-count" not in item

@@ -41,6 +41,7 @@ HOSTILE_CELLS = [
 NOT_EXPORT_PAGES = {
     "privacy_newsletter_send": "confirms and queues a newsletter; sends email, gives no file",
     "privacy_resource_file": "the sponsor's own uploaded file, given back as uploaded",
+    "privacy_datarequest_step": "a data request's next-step button: runs a list action (POST)",
 }
 # Admin actions that give no CSV, and why.
 NOT_EXPORT_ACTIONS = {

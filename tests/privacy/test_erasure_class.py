@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 
-from forums import markup, notifications, reading
+from forums import markup, mentions, notifications, reading
 from forums.models import ModerationAction, Post, Report, SignIn
 from privacy import consent, registry
 from privacy.breaches import state as breaches
@@ -69,6 +69,7 @@ MEMBERS_ONLY = {
     "forum-topics",
     "topic-participation",
     "topic-reads",
+    "mentions",
     "reply-notifications",
     "post-reports",
     "moderation-log",
@@ -131,6 +132,7 @@ def mentioned_by_others(post, username, staff):
     )
     Report.objects.create(post=quoting, reporter=other, reason=f"@{username} asked me to")
     notifications.notify_participants(quoting)  # the reply notification to the person
+    mentions.notify_mentioned(quoting)  # and the mention's
     for row in (post,):
         log(row, staff)
 
@@ -188,6 +190,8 @@ def member_everywhere():
     )
     breaches.decide_people(breach, must_tell=True, by=member)
     BreachDelivery.objects.create(breach=breach, user=member, email=member.email)
+    # Before the restriction below, which stops the mention's email and its record.
+    mentioned_by_others(post, member.username, staff)
     access = state.create(kind=Kind.ACCESS, user=member)
     build_export(access.exports.get().pk)
     restriction = state.create(
@@ -198,7 +202,6 @@ def member_everywhere():
     for obj in (member, row, lead, feedback, sign_in):
         log(obj, staff)
     log(UserFactory(), member, flag=ADDITION)
-    mentioned_by_others(post, member.username, staff)
     return member
 
 

@@ -107,7 +107,9 @@ def test_choose_accepts_the_switched_on_groups_and_declines_the_rest(client):
     assert set(receipt.declined) == {"analytics", "social"}
 
 
-def test_settings_page_shows_the_receipt_and_the_current_choice(client):
+def test_settings_page_shows_the_receipt_and_the_current_choice(client, settings):
+    settings.ANALYTICS_SCRIPT_URL = "https://analytics.example/script.js"
+    settings.SOCIAL_SHARE_SCRIPT_URL = "https://share.example/buttons.js"
     client.post(SETTINGS_URL, {"choice": "save", "accepted": ["analytics"]})
     receipt = CookieConsentReceipt.objects.get()
     html = client.get(SETTINGS_URL).content.decode()
@@ -115,6 +117,30 @@ def test_settings_page_shows_the_receipt_and_the_current_choice(client):
     assert 'value="analytics" aria-describedby="settings-analytics-about" checked' in html
     assert 'value="social" aria-describedby="settings-social-about">' in html
     assert 'id="cookie-banner"' not in html
+
+
+def test_settings_page_lists_only_the_groups_in_use_like_the_bar(client, settings):
+    """No analytics or share script configured: the page asks about neither (issue 16)."""
+    html = client.get(SETTINGS_URL).content.decode()
+    assert 'value="preferences"' in html and "(always on)" in html
+    assert 'value="analytics"' not in html and 'value="social"' not in html
+    settings.ANALYTICS_SCRIPT_URL = "https://analytics.example/script.js"
+    html = client.get(SETTINGS_URL).content.decode()
+    assert 'value="analytics"' in html and 'value="social"' not in html
+
+
+def test_accept_all_on_the_settings_page_grants_only_the_groups_in_use(client):
+    client.post(SETTINGS_URL, {"choice": "accept-all"})
+    receipt = CookieConsentReceipt.objects.get()
+    assert set(receipt.accepted) == {"preferences"} and receipt.declined == {}
+    # Undecided, so the bar asks about analytics once a script is configured.
+    assert "analytics" not in consent_value(client)
+
+
+def test_a_group_not_in_use_cannot_be_accepted(client):
+    response = client.post(SETTINGS_URL, {"choice": "save", "accepted": ["analytics"]})
+    assert response.status_code == 400
+    assert not CookieConsentReceipt.objects.exists()
 
 
 def test_changing_the_choice_keeps_the_consent_id_and_replaces_the_old_receipt(client):
