@@ -21,7 +21,12 @@ from privacy.requests import unrestricted
 
 from .markup import MENTION
 from .models import Mention, Post, TopicRead, User
-from .notifications import can_read
+from .notifications import (
+    MENTIONS_OFF_SALT,
+    SWITCH_OFF_LINK_MAX_AGE,
+    can_read,
+    switch_off_token,
+)
 
 # Names looked up in one post, at most: more than any real post names, few enough to look up
 # in one query whatever a flood post holds.
@@ -95,12 +100,21 @@ def _tell(member: User, post: Post) -> int:
 
 
 def send_mention_notification(user: User, post: Post) -> None:
+    token = switch_off_token(user, MENTIONS_OFF_SALT)
+    switch_off_url = settings.SITE_URL + reverse("mention_notifications_off", args=[token])
     context = {
         "user": user,
         "post": post,
         "topic": post.topic,
         "author_name": post.author.public_name if post.author else "A former member",
         "post_url": settings.SITE_URL + post.get_absolute_url(),
+        "switch_off_url": switch_off_url,
+        "switch_off_days": SWITCH_OFF_LINK_MAX_AGE.days,
         "account_url": settings.SITE_URL + reverse("account_overview"),
     }
-    emails.build("mention_notification", user.email, context).send()
+    emails.build(
+        "mention_notification",
+        user.email,
+        context,
+        headers={"List-Unsubscribe": f"<{switch_off_url}>"},
+    ).send()

@@ -14,6 +14,7 @@ from privacy.requests import unrestricted
 from .models import Post, TopicParticipant, User
 
 SWITCH_OFF_SALT = "forums.reply-notifications-off"
+MENTIONS_OFF_SALT = "forums.mention-notifications-off"
 # The link acts on the account without a sign-in, so one copied out of an old email (or shared
 # with a page's address) must not work for ever; after this the account page does the same.
 SWITCH_OFF_LINK_MAX_AGE = timedelta(days=30)
@@ -31,15 +32,28 @@ def set_notifications(user: User, *, replies: bool, mentions: bool) -> None:
     user.save(update_fields=["notify_replies", "notify_mentions"])
 
 
-def switch_off_token(user: User) -> str:
-    return signing.dumps(user.pk, salt=SWITCH_OFF_SALT)
+def set_mention_notifications(user: User, enabled: bool) -> None:
+    user.notify_mentions = enabled
+    user.save(update_fields=["notify_mentions"])
 
 
-def user_for_switch_off_token(token: str) -> User | None:
+# The one-click switch-off links: (salt, switch) per kind of email; a link for one kind never
+# switches off the other.
+SWITCHES = {
+    "replies": (SWITCH_OFF_SALT, set_reply_notifications),
+    "mentions": (MENTIONS_OFF_SALT, set_mention_notifications),
+}
+
+
+def switch_off_token(user: User, salt: str = SWITCH_OFF_SALT) -> str:
+    return signing.dumps(user.pk, salt=salt)
+
+
+def user_for_switch_off_token(token: str, salt: str = SWITCH_OFF_SALT) -> User | None:
     """The member a switch-off link was made for; None for a forged or mangled token.
     Raises signing.SignatureExpired for a link older than SWITCH_OFF_LINK_MAX_AGE."""
     try:
-        pk = signing.loads(token, salt=SWITCH_OFF_SALT, max_age=SWITCH_OFF_LINK_MAX_AGE)
+        pk = signing.loads(token, salt=salt, max_age=SWITCH_OFF_LINK_MAX_AGE)
     except signing.SignatureExpired:
         raise
     except signing.BadSignature:

@@ -24,4 +24,10 @@ urlpatterns = [
     path("t/<int:pk>/<slug:slug>/feed/", feeds.TopicFeed(), name="feed_topic"),
     path("preview/", views.preview, name="preview"),
     path("notifications/off/<str:token>/", views.notifications_off, name="notifications_off"),
+    path(
+        "notifications/mentions/off/<str:token>/",
+        views.notifications_off,
+        {"what": "mentions"},
+        name="mention_notifications_off",
+    ),
 ]

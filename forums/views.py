@@ -418,19 +418,25 @@ def search_view(request):
     return response
 
 
-def notifications_off(request, token):
-    """The switch-off link in every reply notification: works without logging in (P11)."""
+def notifications_off(request, token, what="replies"):
+    """The switch-off link in every reply (or mention) notification: works without logging in
+    (P11)."""
+    salt, switch = notifications.SWITCHES[what]
     try:
-        member = notifications.user_for_switch_off_token(token)
+        member = notifications.user_for_switch_off_token(token, salt)
     except signing.SignatureExpired:
-        context = {"expired": True, "max_age_days": notifications.SWITCH_OFF_LINK_MAX_AGE.days}
+        context = {
+            "expired": True,
+            "max_age_days": notifications.SWITCH_OFF_LINK_MAX_AGE.days,
+            "what": what,
+        }
         return render(request, "forums/notifications_off.html", context, status=400)
     if member is None:
         raise Http404("This link is not valid.")
     if request.method == "POST":
-        notifications.set_reply_notifications(member, False)
-        return render(request, "forums/notifications_off.html", {"done": True})
-    return render(request, "forums/notifications_off.html", {"done": False})
+        switch(member, False)
+        return render(request, "forums/notifications_off.html", {"done": True, "what": what})
+    return render(request, "forums/notifications_off.html", {"done": False, "what": what})
 
 
 @login_required

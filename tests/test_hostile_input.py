@@ -25,7 +25,7 @@ from django.db import models
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from forums.notifications import switch_off_token
+from forums.notifications import MENTIONS_OFF_SALT, switch_off_token
 from privacy import consent
 from privacy.models import Consent, DataRequest
 from privacy.newsletter import subscription
@@ -148,6 +148,7 @@ ARGUMENTS = {
     "post_moderate": lambda w: {"pk": w.other_post.pk},
     "profile": lambda w: {"username": w.other.username},
     "notifications_off": lambda w: {"token": switch_off_token(w.member)},
+    "mention_notifications_off": lambda w: {"token": switch_off_token(w.member, MENTIONS_OFF_SALT)},
     "account_confirm_email": lambda w: {"key": EmailConfirmationHMAC(w.unverified).key},
     # A security key is made only by a browser's authenticator (tests/browser/test_passkeys.py):
     # here these pages are asked about one that is not there.

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from forums.models import Report
 from privacy.models import DataRequest
 from privacy.requests import state
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, TopicFactory, UserFactory
 
 from .test_look import DATA_MIGRATIONS, SHOTS, SIZES
 
@@ -42,6 +43,9 @@ def officer_site(live_server):
         other = state.create(kind=kind, user=UserFactory(), details="Please fix my job title.")
         DataRequest.objects.filter(pk=other.pk).update(due_date=today + timedelta(days=n * 9 - 2))
     state.start(other, by=officer)  # a handler in the list
+    topic = TopicFactory(title="Night shift handover")
+    for n in range(3):
+        Report.objects.create(post=topic.posts.get(), reporter=UserFactory(), reason=f"Spam {n}")
     client = Client()
     client.force_login(officer)
     cookie = {
@@ -98,5 +102,16 @@ def test_the_request_list_fits_a_1280_px_screen(browser, officer_site):
         box = header.bounding_box()
         assert box["x"] + box["width"] <= min(width, right + 1), column
     assert page.locator("#result_list tbody tr").count() == 4  # pending only, by default
+    assert errors == []
+    context.close()
+
+
+def test_the_admin_index_says_what_waits(browser, officer_site):
+    site, cookie, _ = officer_site
+    context, page, errors = admin_tab(browser, site, cookie, "desktop")
+    page.goto(f"{site}/admin/")
+    assert "3 open reports waiting" in page.locator("#moderation-queue-notice").inner_text()
+    assert "4 pending" in page.locator("#data-request-dashboard").inner_text()
+    page.screenshot(path=SHOTS / "admin-index-desktop.png")
     assert errors == []
     context.close()

@@ -185,3 +185,22 @@ def test_a_mention_is_rendered_as_a_safe_link(post_now):
     assert "<script>" not in post.html and "<b>" not in post.html
     assert 'href="/u/bob/" class="mention"' in post.html
     assert post.html.count("<a ") == 1  # @"> names nobody: plain text
+
+
+def test_the_email_carries_a_one_click_switch_off_for_mentions_only(
+    post_now, mailoutbox, client, settings
+):
+    bob = UserFactory(username="bob")
+    post_now(TopicFactory(), UserFactory(), "@bob")
+    (email,) = mention_emails(mailoutbox)
+    link = email.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link in email.body and link in email.alternatives[0][0]
+    path = link.removeprefix(settings.SITE_URL)
+    assert path.startswith("/notifications/mentions/off/")
+    page = client.get(path)
+    assert page.status_code == 200 and "Stop mention emails" in page.content.decode()
+    assert client.post(path).status_code == 200
+    bob.refresh_from_db()
+    assert not bob.notify_mentions and bob.notify_replies  # the reply emails stay on
+    reply_link = reverse("notifications_off", args=[path.rstrip("/").rsplit("/", 1)[1]])
+    assert client.post(reply_link).status_code == 404  # one kind's link is not the other's
