@@ -72,6 +72,8 @@ class Command(BaseCommand):
         user = self.member(member)
         if to.suffix.lower() != ".zip" or not to.parent.is_dir():
             raise CommandError("--to needs a FILE.zip in a folder that exists.")
+        if to.exists():
+            raise CommandError(f"{to} exists already: choose another name.")
         try:
             request = cli.export_member(user, to)
         except RequestError as error:

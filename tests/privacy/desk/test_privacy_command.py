@@ -82,6 +82,9 @@ def test_export_refuses_an_unknown_member_and_a_bad_target(tmp_path, user):
         run("export", "nobody@example.org", "--to", str(tmp_path / "x.zip"))
     with pytest.raises(CommandError, match="FILE.zip"):
         run("export", user.username, "--to", str(tmp_path / "missing" / "x.zip"))
+    (tmp_path / "taken.zip").write_bytes(b"someone's file")
+    with pytest.raises(CommandError, match="exists already"):
+        run("export", user.username, "--to", str(tmp_path / "taken.zip"))
     assert not DataRequest.objects.exists()
 
 
