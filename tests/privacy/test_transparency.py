@@ -125,3 +125,7 @@ def test_the_report_is_cached(django_assert_num_queries):
     first = transparency.report()
     with django_assert_num_queries(0):
         assert transparency.report() == first
+
+
+def test_a_quarter_with_no_records_says_so_in_one_line(client):
+    assert "Nothing to report" in this_quarter(page(client))
