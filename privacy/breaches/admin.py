@@ -1,7 +1,9 @@
 """The breach register in the admin (Art. 33-34): staff with the dedicated permission record a
 breach, watch its 72-hour clock, and record what the authority and the people affected were
-told, through the same functions as the command line (privacy/breaches/state.py). Records are
+told, through plain functions (privacy/breaches/state.py) any other tool can call. Records are
 never deleted (P18); every change is on the audit trail."""
+
+import math
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
@@ -110,9 +112,9 @@ class BreachAdmin(PermissionOnly, admin.ModelAdmin):
     def clock(self, obj):
         if obj.authority_status != Breach.Authority.PENDING:
             return obj.get_authority_status_display()
-        hours = obj.hours_left()
+        hours = math.floor(obj.hours_left())  # as the desk counts them (desk.py)
         css = "request-overdue" if hours < RED_BELOW_HOURS else "request-due-soon"
-        text = f"{hours:.0f} h left" if hours >= 0 else f"Overdue by {-hours:.0f} h"
+        text = f"{hours} h left" if hours >= 0 else f"Overdue by {-hours} h"
         return format_html('<span class="{}">{}</span>', css, text)
 
     @admin.display(description="Would be emailed now")

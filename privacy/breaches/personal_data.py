@@ -34,8 +34,9 @@ register(
         legal_basis=LegalBasis.LEGAL_OBLIGATION,
         recipients="Privacy officers; the supervisory authority when it is notified.",
         staff_permission=PERMISSION,
+        # Which breach records they made, not the records themselves: those are about no one.
         export=lambda person: person.rows(Breach.objects.all(), user_field="recorded_by").values(
-            "summary", "discovered_at", "recorded"
+            "id", "recorded"
         ),
         erasure=Erasure.keep(
             "Article 33(5) GDPR requires every breach to be documented. The record names no "

@@ -50,6 +50,13 @@ class Quarter:
         return f"{self.start.year} Q{self.start.month // 3 + 1} ({MONTHS[self.start.month // 3]})"
 
     @property
+    def empty(self) -> bool:
+        """Nothing at all happened this quarter: the page says so in one line."""
+        counts = [self.received, self.completed, self.days_to_answer, self.refused]
+        counts += [self.extensions, self.disclosures, self.breaches_notified, self.retention]
+        return not any(counts)
+
+    @property
     def requests(self) -> list[tuple[str, str, str]]:
         return [
             (label, shown(self.received.get(kind, 0)), shown(self.completed.get(kind, 0)))

@@ -163,3 +163,21 @@ def test_the_delivery_statuses_are_the_batch_senders():
         batch_sending.SKIPPED,
         batch_sending.FAILED,
     }
+
+
+def test_staff_send_the_email_from_the_admin_after_seeing_how_many_it_reaches(
+    privacy_officer_client, mailoutbox, django_capture_on_commit_callbacks, eager_tasks
+):
+    signed_in(UserFactory())
+    breach, _ = breach_to_tell()
+    url = "/admin/privacy/breach/"
+    chosen = {"action": "send_notice", "_selected_action": [breach.pk]}
+    holders = notice.recipients(breach).count()  # the officer's own sign-in counts too
+    page = privacy_officer_client.post(url, chosen).content.decode()
+    assert f"{holders} member(s) to email" in page and not mailoutbox
+    unconfirmed = privacy_officer_client.post(url, {**chosen, "apply": "1"})
+    assert unconfirmed.status_code == 200 and not mailoutbox  # the box must be ticked
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = privacy_officer_client.post(url, {**chosen, "apply": "1", "confirm": "on"})
+    assert sent.status_code == 302 and len(mailoutbox) == holders
+    assert breach.events.filter(action="notice-started").get().actor is not None

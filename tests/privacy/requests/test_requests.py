@@ -511,7 +511,7 @@ def test_the_digest_and_the_sweep_are_scheduled_and_officers_have_only_privacy_p
         "view_dataexport",
         "view_processingrestriction",
         "view_desk",  # the privacy officer's desk
-        "manage_breaches",  # the breach register
+        "manage_breaches",  # the breach register (privacy/breaches/)
     }
     moderators = Group.objects.get(name="Moderators").permissions
     assert not moderators.filter(content_type__model="datarequest").exists()
@@ -557,3 +557,25 @@ def test_a_handler_change_in_the_admin_goes_on_the_requests_audit_trail(
 def inline_data() -> dict:
     """The audit trail's management form, as the admin's change page posts it."""
     return {"events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"}
+
+
+def test_a_refusal_records_its_category_for_the_transparency_report():
+    request = open_request()
+    with pytest.raises(RequestError):
+        state.refuse(request, reason="No.", category="not-a-category")
+    state.refuse(request, reason="Asked daily.", category=DataRequest.RefusalCategory.UNFOUNDED)
+    request.refresh_from_db()
+    assert request.status == Status.REFUSED
+    assert request.refusal_category == DataRequest.RefusalCategory.UNFOUNDED
+
+
+def test_the_admin_refusal_asks_for_the_category(privacy_officer_client):
+    request = open_request()
+    url = "/admin/privacy/datarequest/"
+    chosen = {"action": "refuse", "_selected_action": [request.pk]}
+    form = privacy_officer_client.post(url, chosen)
+    assert "Category (counted in the transparency report)" in form.content.decode()
+    refused = {**chosen, "apply": "1", "text": "We hold none.", "category": "identity"}
+    assert privacy_officer_client.post(url, refused).status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.refusal_category) == (Status.REFUSED, "identity")
