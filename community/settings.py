@@ -464,6 +464,18 @@ STATS_REFERRER_HOSTS = env.list(
 # Forums
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 FORUMS_POSTS_PER_MINUTE = env.int("FORUMS_POSTS_PER_MINUTE", default=5)
+# New members (joined less than FORUMS_NEW_MEMBER_DAYS ago, or with fewer than
+# FORUMS_NEW_MEMBER_POSTS posts) start topics and reply at most this often in an hour: a
+# spammer's account is new, a regular's is not.
+FORUMS_NEW_MEMBER_POSTS_PER_HOUR = env.int("FORUMS_NEW_MEMBER_POSTS_PER_HOUR", default=5)
+FORUMS_NEW_MEMBER_DAYS = env.int("FORUMS_NEW_MEMBER_DAYS", default=2)
+FORUMS_NEW_MEMBER_POSTS = env.int("FORUMS_NEW_MEMBER_POSTS", default=5)
+
+# Anti-spam without tracking (community/antispam.py): forms for free text sent back sooner than
+# this after they were shown are refused with a message; a form open longer than the maximum is
+# shown again with a fresh stamp.
+ANTISPAM_MIN_SECONDS = env.float("ANTISPAM_MIN_SECONDS", default=3)
+ANTISPAM_MAX_AGE_SECONDS = env.int("ANTISPAM_MAX_AGE_SECONDS", default=24 * 3600)
 # One member's reports: how many a day, and how long before reporting a post again once the
 # moderators have closed their last report on it.
 FORUMS_REPORTS_PER_DAY = env.int("FORUMS_REPORTS_PER_DAY", default=20)

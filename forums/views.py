@@ -305,8 +305,8 @@ def post_edit(request, pk):
         form = PostForm(request.POST, instance=post)
         if form.is_valid():
             # An edit changes what visitors see (the cached pages start again), so it counts
-            # against the same limit as a new post.
-            refused = refusal(request.user)
+            # against the same per-minute limit as a new post.
+            refused = refusal(request.user, new_post=False)
             if refused:
                 form.add_error(None, refused)
             else:

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from community.antispam import AntiSpamMixin
+
 from .. import consent
 from ..models import Consent
 from .subscription import VISITOR_TEXT_KEY
@@ -34,7 +36,7 @@ class PreferencesForm(forms.Form):
             )
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(AntiSpamMixin, forms.Form):
     """A visitor's newsletter sign-up: an email address and nothing else."""
 
     email = forms.EmailField(max_length=254, label="Your email address")
