@@ -185,8 +185,10 @@ ACCOUNT_SIGNUP_FORM_CLASS = "forums.forms.SignupForm"
 ACCOUNT_FORMS = {"login": "forums.account_forms.LoginForm"}
 ACCOUNT_ADAPTER = "forums.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-# The link in the verification email logs the new member in (only in the browser they joined
-# from: allauth checks the session) and takes them to the `next` they joined from.
+# The verification email carries a code, typed into the page the new member was left on, which
+# then logs them in and takes them to the `next` they joined from. A code (not a link) is what
+# allauth requires for joining with a passkey, which has no password to log in with afterwards.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
@@ -255,6 +257,7 @@ RATE_LIMITS_FAIL_CLOSED = [
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True  # "Sign in with a passkey" on the login page
+MFA_PASSKEY_SIGNUP_ENABLED = True  # "Join with a passkey": no password at all
 # Browsers allow WebAuthn on http://localhost only; a development server elsewhere needs this.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME

@@ -37,7 +37,7 @@ def refusal(user: User, *, new_post: bool = True) -> str | None:
     `new_post`), or None: an address not yet verified, a new member's hourly limit, or too many
     posts and edits in the last minute."""
     if not has_verified_email(user):
-        return "Please verify your email address before posting: check your inbox for our link."
+        return "Please verify your email address before posting: check your inbox for our email."
     if new_post and (refused := new_member_refusal(user)):
         return refused
     try:
