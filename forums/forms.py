@@ -6,6 +6,7 @@ from community.antispam import AntiSpamMixin
 from community.validators import validate_single_line
 from privacy import consent
 from privacy.models import Consent, PolicyVersion
+from privacy.stats import count_feature
 
 from . import search
 from .models import POST_MAX_LENGTH, Category, ModerationAction, Post, User
@@ -66,6 +67,7 @@ class SignupForm(AntiSpamMixin, forms.Form):
                     source=source,
                     text=self.newsletter_text,
                 )
+                count_feature("newsletter-signup")
 
 
 class ProfileForm(AntiSpamMixin, forms.ModelForm):

@@ -6,6 +6,7 @@ from community.antispam import AntiSpamMixin
 
 from .. import consent
 from ..models import Consent
+from ..stats import count_feature
 from .subscription import VISITOR_TEXT_KEY
 
 PREFERENCES_TEXT_KEY = "preferences-newsletter"
@@ -34,6 +35,8 @@ class PreferencesForm(forms.Form):
                 source=Consent.Source.PREFERENCES,
                 text=self.newsletter_text,
             )
+            if wanted:
+                count_feature("newsletter-signup")
 
 
 class SubscribeForm(AntiSpamMixin, forms.Form):
