@@ -189,6 +189,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # then logs them in and takes them to the `next` they joined from. A code (not a link) is what
 # allauth requires for joining with a passkey, which has no password to log in with afterwards.
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+# "Send a new code" on the code page, twice at most (and within the confirm_email rate limit).
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True

@@ -1,7 +1,9 @@
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.core.internal import ratelimit
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.urls import reverse
@@ -256,3 +258,17 @@ def test_joining_with_a_passkey_asks_no_password_and_verifies_by_code(client, ma
     # CSP: allauth's script is a static file; the inline blocks are data, not code.
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_a_newcomer_can_ask_for_a_new_code_after_a_few_minutes(client, mailoutbox, monkeypatch):
+    response = client.post(SIGNUP, signup_data())
+    page = client.get(response["Location"]).content.decode()
+    assert "Send a new code" in page
+    client.post(response["Location"], {"action": "resend"})
+    assert len(mailoutbox) == 1  # at once: the confirm_email rate limit says wait
+    later = time.time() + 4 * 60
+    monkeypatch.setattr(ratelimit.time, "time", lambda: later)
+    client.post(response["Location"], {"action": "resend"})
+    assert len(mailoutbox) == 2
+    response = client.post(response["Location"], {"code": emailed_code(mailoutbox[1])})
+    assert response.status_code == 302 and client.session["_auth_user_id"]
