@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from community.storage import storages_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -185,8 +187,12 @@ ACCOUNT_SIGNUP_FORM_CLASS = "forums.forms.SignupForm"
 ACCOUNT_FORMS = {"login": "forums.account_forms.LoginForm"}
 ACCOUNT_ADAPTER = "forums.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-# The link in the verification email logs the new member in (only in the browser they joined
-# from: allauth checks the session) and takes them to the `next` they joined from.
+# The verification email carries a code, typed into the page the new member was left on, which
+# then logs them in and takes them to the `next` they joined from. A code (not a link) is what
+# allauth requires for joining with a passkey, which has no password to log in with afterwards.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+# "Send a new code" on the code page, twice at most (and within the confirm_email rate limit).
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
@@ -255,6 +261,7 @@ RATE_LIMITS_FAIL_CLOSED = [
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True  # "Sign in with a passkey" on the login page
+MFA_PASSKEY_SIGNUP_ENABLED = True  # "Join with a passkey": no password at all
 # Browsers allow WebAuthn on http://localhost only; a development server elsewhere needs this.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME
@@ -276,21 +283,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "media/"
+# Sponsored resources ("default") and data exports ("exports", P12): private files under
+# MEDIA_ROOT, or in an S3-compatible bucket when STORAGE_URL says so (community/storage.py).
+STORAGE_URL = env.str("STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **storages_from_url(STORAGE_URL, media_root=MEDIA_ROOT),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
-}
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-MEDIA_URL = "media/"
-# Data exports (P12) are private: under MEDIA_ROOT but never served by URL, only streamed to
-# their owner by privacy.requests.views.download_export. S3-compatible storage plugs in here.
-STORAGES["exports"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": Path(MEDIA_ROOT) / "private", "base_url": None},
 }
 # A member's export is built without staff (P12); off: staff produce it from the admin.
 DATA_REQUESTS_SELF_SERVICE_EXPORT = env.bool("DATA_REQUESTS_SELF_SERVICE_EXPORT", default=True)
@@ -466,6 +470,18 @@ STATS_REFERRER_HOSTS = env.list(
 # Forums
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 FORUMS_POSTS_PER_MINUTE = env.int("FORUMS_POSTS_PER_MINUTE", default=5)
+# New members (joined less than FORUMS_NEW_MEMBER_DAYS ago, or with fewer than
+# FORUMS_NEW_MEMBER_POSTS posts) start topics and reply at most this often in an hour: a
+# spammer's account is new, a regular's is not.
+FORUMS_NEW_MEMBER_POSTS_PER_HOUR = env.int("FORUMS_NEW_MEMBER_POSTS_PER_HOUR", default=5)
+FORUMS_NEW_MEMBER_DAYS = env.int("FORUMS_NEW_MEMBER_DAYS", default=2)
+FORUMS_NEW_MEMBER_POSTS = env.int("FORUMS_NEW_MEMBER_POSTS", default=5)
+
+# Anti-spam without tracking (community/antispam.py): forms for free text sent back sooner than
+# this after they were shown are refused with a message; a form open longer than the maximum is
+# shown again with a fresh stamp.
+ANTISPAM_MIN_SECONDS = env.float("ANTISPAM_MIN_SECONDS", default=3)
+ANTISPAM_MAX_AGE_SECONDS = env.int("ANTISPAM_MAX_AGE_SECONDS", default=24 * 3600)
 # One member's reports: how many a day, and how long before reporting a post again once the
 # moderators have closed their last report on it.
 FORUMS_REPORTS_PER_DAY = env.int("FORUMS_REPORTS_PER_DAY", default=20)

@@ -2,9 +2,11 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
+from community.antispam import AntiSpamMixin
 from community.validators import validate_single_line
 from privacy import consent
 from privacy.models import Consent, PolicyVersion
+from privacy.stats import count_feature
 
 from . import search
 from .models import POST_MAX_LENGTH, Category, ModerationAction, Post, User
@@ -23,7 +25,7 @@ TERMS_TEXT_KEY = "signup-terms"
 NEWSLETTER_TEXT_KEY = "signup-newsletter"
 
 
-class SignupForm(forms.Form):
+class SignupForm(AntiSpamMixin, forms.Form):
     """allauth's extra sign-up fields (ACCOUNT_SIGNUP_FORM_CLASS).
 
     The labels are the stored consent wordings, so the ledger can prove what was shown (P2, P9).
@@ -65,9 +67,10 @@ class SignupForm(forms.Form):
                     source=source,
                     text=self.newsletter_text,
                 )
+                count_feature("newsletter-signup")
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(AntiSpamMixin, forms.ModelForm):
     """The optional public profile (P1): every field may be left empty or cleared."""
 
     class Meta:
@@ -80,7 +83,7 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class PostForm(forms.ModelForm):
+class PostForm(AntiSpamMixin, forms.ModelForm):
     class Meta:
         model = Post
         fields = ["source"]
@@ -112,7 +115,7 @@ class PreviewForm(forms.Form):
     source = forms.CharField(max_length=POST_MAX_LENGTH, required=False, strip=True)
 
 
-class ReportForm(forms.Form):
+class ReportForm(AntiSpamMixin, forms.Form):
     reason = forms.CharField(
         label="What is wrong with this post?",
         max_length=1000,

@@ -5,6 +5,7 @@ stored HTML can never drift from the posts.
 """
 
 from contextvars import ContextVar
+from datetime import timedelta
 
 from allauth.account.utils import has_verified_email
 from django.conf import settings
@@ -31,16 +32,44 @@ class PostingError(Exception):
     """A post that the rules do not allow; the message is shown to the member."""
 
 
-def refusal(user: User) -> str | None:
-    """Why this member may not post right now (start a topic, reply or edit), or None: an
-    address not yet verified, or too many posts in the last minute."""
+def refusal(user: User, *, new_post: bool = True) -> str | None:
+    """Why this member may not post right now (start a topic or reply; an edit is not a
+    `new_post`), or None: an address not yet verified, a new member's hourly limit, or too many
+    posts and edits in the last minute."""
     if not has_verified_email(user):
-        return "Please verify your email address before posting: check your inbox for our link."
+        return "Please verify your email address before posting: check your inbox for our email."
+    if new_post and (refused := new_member_refusal(user)):
+        return refused
     try:
         check_rate_limit(user)
     except PostingError as error:
         return str(error)
     return None
+
+
+def is_new_member(user: User) -> bool:
+    """Joined less than FORUMS_NEW_MEMBER_DAYS ago, or fewer than FORUMS_NEW_MEMBER_POSTS posts
+    so far (counted up to that number only)."""
+    if user.date_joined > timezone.now() - timedelta(days=settings.FORUMS_NEW_MEMBER_DAYS):
+        return True
+    enough = settings.FORUMS_NEW_MEMBER_POSTS
+    return Post.objects.filter(author=user)[:enough].count() < enough
+
+
+def new_member_refusal(user: User) -> str | None:
+    """New members' posts are limited more tightly: at most FORUMS_NEW_MEMBER_POSTS_PER_HOUR new
+    posts in the last hour, counted from the posts themselves (the database is the truth, so a
+    cache outage does not lift it). Staff are trusted."""
+    if user.is_staff or not is_new_member(user):
+        return None
+    limit = settings.FORUMS_NEW_MEMBER_POSTS_PER_HOUR
+    last_hour = Post.objects.filter(author=user, created__gt=timezone.now() - timedelta(hours=1))
+    if last_hour[:limit].count() < limit:
+        return None
+    return (
+        f"Welcome! While you are new here you can post {limit} messages an hour. "
+        "Please try again a little later: your text is still here."
+    )
 
 
 def check_rate_limit(user: User) -> None:

@@ -13,6 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from privacy.cookies import preferences
+from privacy.stats import count_feature
 
 from . import moderation, notifications, pagecache, reading, search
 from .adapters import client_ip
@@ -165,6 +166,7 @@ def new_topic(request, slug):
                     source=form.cleaned_data["source"],
                     ip_address=client_ip(request),
                 )
+                count_feature("topic")
                 return redirect(topic)
     else:
         form = TopicForm()
@@ -237,6 +239,7 @@ def topic_detail(request, pk, slug):
                     source=form.cleaned_data["source"],
                     ip_address=client_ip(request),
                 )
+                count_feature("reply")
                 return redirect(post)
     else:
         if slug != topic.slug:
@@ -305,8 +308,8 @@ def post_edit(request, pk):
         form = PostForm(request.POST, instance=post)
         if form.is_valid():
             # An edit changes what visitors see (the cached pages start again), so it counts
-            # against the same limit as a new post.
-            refused = refusal(request.user)
+            # against the same per-minute limit as a new post.
+            refused = refusal(request.user, new_post=False)
             if refused:
                 form.add_error(None, refused)
             else:
@@ -408,6 +411,8 @@ def search_view(request):
             author=form.cleaned_data["author"],
             page=request.GET.get("page", 1),
         )
+        if "page" not in request.GET:  # a search, not its next page
+            count_feature("search")
     response = render(
         request,
         "forums/search.html",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
 
+from community import antispam
 from community.celery import app as celery_app
 
 from .factories import (
@@ -56,6 +57,31 @@ def _fresh_cache():
 def _clear_caches():
     for alias in ("default", "stats"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _antispam_for_scripted_posts(request, settings, monkeypatch):
+    """Most tests post forms as a script would, about something else: at once (the minimum time
+    is 0) and without the page's anti-spam fields, which count as absent, not as tampered.
+    A form that does carry them (a page's defaults, a browser) is checked as on the site.
+    Tests that ask for `strict_antispam` get the real rules (tests/test_antispam.py)."""
+    if "strict_antispam" in request.fixturenames:
+        return
+    settings.ANTISPAM_MIN_SECONDS = 0
+    real = antispam.problem
+
+    def problem_unless_left_out(data, salt):
+        if antispam.STAMP_FIELD in data or antispam.HONEYPOT_FIELD in data:
+            return real(data, salt)
+        return None
+
+    monkeypatch.setattr(antispam, "problem", problem_unless_left_out)
+
+
+@pytest.fixture
+def strict_antispam(settings):
+    """The anti-spam rules exactly as on the site, with the default minimum time."""
+    settings.ANTISPAM_MIN_SECONDS = 3
 
 
 @pytest.fixture(autouse=True)

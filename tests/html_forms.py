@@ -100,7 +100,9 @@ class _FormParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea is not None:
+            # A browser drops the newline that follows <textarea> (Django writes one).
+            self._textarea.value = self._textarea.value.removeprefix("\n")
             self._textarea = None
         elif tag == "select":
             self._select = None

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
@@ -149,7 +149,6 @@ ARGUMENTS = {
     "profile": lambda w: {"username": w.other.username},
     "notifications_off": lambda w: {"token": switch_off_token(w.member)},
     "mention_notifications_off": lambda w: {"token": switch_off_token(w.member, MENTIONS_OFF_SALT)},
-    "account_confirm_email": lambda w: {"key": EmailConfirmationHMAC(w.unverified).key},
     # A security key is made only by a browser's authenticator (tests/browser/test_passkeys.py):
     # here these pages are asked about one that is not there.
     "mfa_edit_webauthn": lambda w: {"pk": 2**31 - 1},

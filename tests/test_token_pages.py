@@ -70,7 +70,7 @@ def assert_no_third_party(html: str) -> None:
 def test_every_url_argument_is_known_to_be_a_credential_or_not():
     arguments = set().union(*(arguments for _, arguments in url_patterns()))
     assert arguments <= CREDENTIAL_URL_ARGUMENTS | NOT_CREDENTIALS
-    assert "privacy:unsubscribe" in TOKEN_PAGES and "account_confirm_email" in TOKEN_PAGES
+    assert "privacy:unsubscribe" in TOKEN_PAGES and "account_reset_password_from_key" in TOKEN_PAGES
     assert "None" not in TOKEN_PAGES  # a token page has a name, so the test below can open it
 
 

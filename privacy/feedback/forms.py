@@ -2,10 +2,12 @@
 
 from django import forms
 
+from community.antispam import AntiSpamMixin
+
 from .models import Feedback
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(AntiSpamMixin, forms.Form):
     kind = forms.ChoiceField(label="What is it?", choices=Feedback.Kind.choices)
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
     name = forms.CharField(max_length=120, required=False, label="Your name (optional)")

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from ..cookies import preferences
+from ..stats import count_feature
 from . import publication
 from .forms import FeedbackForm
 from .models import Feedback
@@ -19,6 +20,7 @@ def send(request):
         form = FeedbackForm(request.POST, user=user)
         if form.is_valid():
             publication.receive(user=user, **form.cleaned_data)
+            count_feature("feedback")
             messages.success(request, "Thank you: your message has reached the team.")
             response = redirect("feedback:send")
             preferences.remember_visitor_contact(request, response, form.cleaned_data)

@@ -2,8 +2,11 @@
 
 from django import forms
 
+from community.antispam import AntiSpamMixin
+
 from .. import consent
 from ..models import Consent
+from ..stats import count_feature
 from .subscription import VISITOR_TEXT_KEY
 
 PREFERENCES_TEXT_KEY = "preferences-newsletter"
@@ -32,9 +35,11 @@ class PreferencesForm(forms.Form):
                 source=Consent.Source.PREFERENCES,
                 text=self.newsletter_text,
             )
+            if wanted:
+                count_feature("newsletter-signup")
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(AntiSpamMixin, forms.Form):
     """A visitor's newsletter sign-up: an email address and nothing else."""
 
     email = forms.EmailField(max_length=254, label="Your email address")

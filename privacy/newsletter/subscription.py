@@ -14,6 +14,7 @@ from community.celery import enqueue
 
 from .. import consent, emails
 from ..models import Consent, ConsentText
+from ..stats import count_feature
 
 SUBSCRIBE_SALT = "privacy.newsletter.subscribe"
 UNSUBSCRIBE_SALT = "privacy.newsletter.unsubscribe"
@@ -74,6 +75,7 @@ def confirm_subscription(token: str) -> Outcome:
             text=ConsentText.objects.get(pk=payload["t"]),
             **who,
         )
+    count_feature("newsletter-signup")
     return Outcome.DONE
 
 

@@ -4,6 +4,8 @@ from allauth.mfa.models import Authenticator
 from django import forms
 from django.conf import settings
 
+from community.antispam import AntiSpamMixin
+
 from .models import DataRequest
 
 Kind = DataRequest.Kind
@@ -12,7 +14,7 @@ Kind = DataRequest.Kind
 STAFF_HANDLED_KINDS = [Kind.RECTIFICATION, Kind.RESTRICTION, Kind.OBJECTION, Kind.WITHDRAW_CONSENT]
 
 
-class MemberRequestForm(forms.Form):
+class MemberRequestForm(AntiSpamMixin, forms.Form):
     kind = forms.ChoiceField(label="What would you like?", choices=())
     details = forms.CharField(
         label="Tell us more",
@@ -30,7 +32,7 @@ class MemberRequestForm(forms.Form):
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
 
 
-class VisitorRequestForm(forms.Form):
+class VisitorRequestForm(AntiSpamMixin, forms.Form):
     email = forms.EmailField(
         label="Your email address",
         help_text="We send a link to this address: the request exists once you follow it.",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from .. import emails
 from ..cookies.preferences import remembered_contact
+from ..stats import count_feature
 from . import limits, links, state
 from .errors import RequestError
 from .forms import ErasureForm, MemberRequestForm, VisitorRequestForm
@@ -55,6 +56,7 @@ def request_export(request):
     except RequestError as error:
         messages.error(request, str(error))
     else:
+        count_feature("export")
         messages.success(request, "We are preparing a copy of your data and will email you.")
     return redirect("privacy:my_data")
 
@@ -70,6 +72,8 @@ def member_request(request):
             form.add_error(None, str(error))
     if form.errors:
         return my_data(request, form=form)
+    if form.cleaned_data["kind"] == Kind.ACCESS:  # when staff produce the exports
+        count_feature("export")
     messages.success(request, "Your request is received. We will answer within one month.")
     return redirect("privacy:my_data")
 

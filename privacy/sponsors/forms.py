@@ -4,6 +4,8 @@ the sponsor consent box."""
 from django import forms
 from django.core.validators import RegexValidator
 
+from community.antispam import AntiSpamMixin
+
 from ..models import ConsentText, Lead, Resource, SponsorQuestion
 from . import services
 
@@ -11,7 +13,7 @@ ANSWER_MAX_LENGTH = 500
 YES_NO = [("", "Choose…"), ("Yes", "Yes"), ("No", "No")]
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(AntiSpamMixin, forms.Form):
     """Who is asking for the resource, the sponsor's questions, and the sponsor consent box."""
 
     name = forms.CharField(max_length=120)

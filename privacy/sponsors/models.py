@@ -92,7 +92,8 @@ class Resource(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(help_text="Markdown.")
     summary_html = models.TextField(editable=False, default="")
-    # Private: stored under MEDIA_ROOT and served only through a signed, expiring link.
+    # Private: in the default storage (files or a bucket, STORAGE_URL), served only through a
+    # signed, expiring link.
     file = models.FileField(upload_to="resources/", blank=True, help_text="Reports and papers.")
     starts = models.DateTimeField("webinar date", null=True, blank=True)
     joining_details = models.TextField(

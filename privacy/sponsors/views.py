@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from .. import registry
 from ..cookies import preferences
 from ..models import Resource, Sponsor
+from ..stats import count_feature
 from . import services
 from .forms import ResourceForm
 
@@ -46,6 +47,7 @@ def resource_detail(request, slug: str):
                 consented=form.cleaned_data["consent"],
                 text=form.cleaned_data["wording"],
             )
+            count_feature("resource-request")
             token = services.access_token(resource)
             response = redirect("resources:access", slug=resource.slug, token=token)
             preferences.remember_visitor_contact(request, response, form.cleaned_data)

@@ -4,7 +4,8 @@ from django.db import models
 
 
 class DailyVisitCount(models.Model):
-    """Aggregate visit statistics (P5): page views per day by one dimension, identifying nobody."""
+    """Aggregate visit statistics (P5): page views per day by one dimension, identifying nobody;
+    and, under the dimension "feature", uses of a feature per day (`views` counts the uses)."""
 
     class Dimension(models.TextChoices):
         PATH = "path", "Page"
@@ -12,6 +13,7 @@ class DailyVisitCount(models.Model):
         BROWSER = "browser", "Browser family"
         LANGUAGE = "language", "Language"
         HOUR = "hour", "Hour of the day"
+        FEATURE = "feature", "Feature used"  # privacy/stats/features.py
 
     day = models.DateField()
     dimension = models.CharField(max_length=10, choices=Dimension.choices)

@@ -1,5 +1,5 @@
 """What the staff report shows (P5): views per day, the top pages, referring sites, browsers,
-languages and hours, and every count as CSV."""
+languages and hours, the features used, and every count as CSV."""
 
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from . import chart
+from .features import FEATURES, label
 from .models import DailyVisitCount
 
 Dimension = DailyVisitCount.Dimension
@@ -45,6 +46,10 @@ def report(days: int = 90, today: date | None = None) -> dict:
         "browsers": top(Dimension.BROWSER, 10),
         "languages": top(Dimension.LANGUAGE, 10),
         "hours": top(Dimension.HOUR, 24, order="value"),
+        "features": [
+            {"value": label(row["value"]), "views": row["views"]}
+            for row in top(Dimension.FEATURE, len(FEATURES))
+        ],
     }
 
 
