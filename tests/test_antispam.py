@@ -43,7 +43,8 @@ EXEMPT = {
     "forums.account_forms.LoginForm": "signs in: allauth's rate limits stop guessing",
     "privacy.requests.forms.ErasureForm": "a member's own erasure, confirmed with the password",
 }
-# Whole modules of forms that only staff see, in the admin behind a second factor.
+# Whole modules of forms that only staff see, in the admin behind a second factor (besides
+# every admin.py and admin_forms.py).
 STAFF_ONLY_MODULES = {"privacy.breaches.forms"}
 
 
@@ -59,7 +60,8 @@ def project_form_classes() -> list[type]:
         cls = todo.pop()
         todo += cls.__subclasses__()
         if cls.__module__.split(".")[0] in ("community", "forums", "privacy"):
-            if not cls.__module__.endswith(".admin") and cls.__module__ not in STAFF_ONLY_MODULES:
+            staff_only = cls.__module__.endswith((".admin", ".admin_forms"))
+            if not staff_only and cls.__module__ not in STAFF_ONLY_MODULES:
                 found.append(cls)
     return found
 
