@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.factories import PostFactory, ResourceFactory, TopicFactory, UserFactory
+from tests.factories import PASSWORD, PostFactory, ResourceFactory, TopicFactory, UserFactory
 
 from .conftest import load_site_data, sign_in
 
@@ -147,3 +147,72 @@ def test_no_serious_accessibility_violations(browser, data, name, path_of, who):
             report.append(f"{name} ({scheme}):\n{describe(blocking)}")
     page.context.close()
     assert not report, "\n".join(report)
+
+
+# Keyboard: the focused element and whether a focus ring can be seen on it (an outline or a
+# box shadow, as `:focus-visible` draws them).
+FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+    || (style.boxShadow !== "" && style.boxShadow !== "none");
+  return {
+    id: element.id,
+    text: (element.innerText || element.value || element.getAttribute("aria-label") || "")
+      .trim().slice(0, 40),
+    tag: element.tagName.toLowerCase(),
+    ring: ring,
+    in_banner: !!element.closest("#cookie-banner"),
+  };
+}"""
+
+
+def tab(page) -> dict:
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused["tag"] != "body", "Tab left the page"
+    assert focused["ring"], f"no visible focus on {focused}"
+    return focused
+
+
+def tab_until(page, wanted, limit=80) -> dict:
+    """Tab (checking the focus ring at every stop) until `wanted(focused)` holds."""
+    for _ in range(limit):
+        focused = tab(page)
+        if wanted(focused):
+            return focused
+    pytest.fail(f"{limit} presses of Tab never reached it")
+
+
+def test_tab_goes_skip_link_then_the_cookie_banner_then_the_page_with_focus_seen(browser, data):
+    page = open_page(browser, data, data.topic.get_absolute_url(), None)
+    assert tab(page)["text"] == "Skip to content"
+    in_banner = []
+    focused = tab(page)
+    while focused["in_banner"]:
+        in_banner.append(focused["text"])
+        focused = tab(page)
+    assert in_banner[-3:] == ["Accept all", "Reject all", "Choose"], in_banner
+    assert page.evaluate("!!document.activeElement.closest('header')")
+    # On through the whole page, each stop with a ring that can be seen, to the footer.
+    tab_until(page, lambda f: page.evaluate("!!document.activeElement.closest('footer')"))
+    page.context.close()
+
+
+def test_sign_in_and_reply_with_the_keyboard_alone(browser, data):
+    topic = data.topic
+    page = open_page(browser, data, f"/accounts/login/?next={topic.get_absolute_url()}", None)
+    tab_until(page, lambda f: f["id"] == "id_login")
+    page.keyboard.type(data.member.username)
+    assert tab(page)["id"] == "id_password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(data.site + topic.get_absolute_url())
+
+    tab_until(page, lambda f: f["id"] == "id_source", limit=120)
+    page.keyboard.type("Typed without a mouse, **keyboard** only.")
+    tab_until(page, lambda f: f["text"] == "Post reply")
+    page.keyboard.press("Enter")
+    page.locator(".post-body strong").filter(has_text="keyboard").wait_for()
+    assert topic.posts.filter(source__startswith="Typed without a mouse").exists()
+    page.context.close()
