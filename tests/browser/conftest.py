@@ -5,6 +5,7 @@ import importlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
@@ -68,8 +69,6 @@ SITE_DATA = [
 
 def load_site_data() -> None:
     """Policies, wordings and cookie groups, as the data migrations load them."""
-    from django.apps import apps
-
     for module, function in SITE_DATA:
         getattr(importlib.import_module(module), function)(apps, None)
 
