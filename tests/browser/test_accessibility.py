@@ -12,28 +12,13 @@ a signed-in member.
 from types import SimpleNamespace
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD, PostFactory, ResourceFactory, TopicFactory, UserFactory
 
+from .axe import AXE_OPTIONS, BLOCKING, DARK_OPTIONS, counts, describe, violations
 from .conftest import load_site_data, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# The rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
-# The dark scheme changes colours only: there, the colour rules.
-DARK_OPTIONS = {
-    "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
-    "resultTypes": ["violations"],
-}
-BLOCKING = {"critical", "serious"}
 
 PAGES = [
     ("home", lambda data: "/", None),
@@ -108,26 +93,6 @@ def open_page(browser, data, path, who):
         page.locator("#cookie-banner summary").click()
         page.locator("#cookie-banner fieldset").wait_for()
     return page
-
-
-def violations(page, options=AXE_OPTIONS) -> list[dict]:
-    return Axe().run(page, options=options).response["violations"]
-
-
-def describe(found: list[dict]) -> str:
-    lines = []
-    for violation in found:
-        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        lines.append(
-            f"{violation['id']} ({violation['impact']}): {violation['help']} "
-            f"[{violation['helpUrl']}] at {targets}"
-        )
-    return "\n".join(lines)
-
-
-def counts(found: list[dict]) -> dict[str, int]:
-    levels = ["critical", "serious", "moderate", "minor"]
-    return {level: sum(v["impact"] == level for v in found) for level in levels}
 
 
 @pytest.mark.parametrize("name, path_of, who", PAGES, ids=[page[0] for page in PAGES])
@@ -215,4 +180,37 @@ def test_sign_in_and_reply_with_the_keyboard_alone(browser, data):
     page.keyboard.press("Enter")
     page.locator(".post-body strong").filter(has_text="keyboard").wait_for()
     assert topic.posts.filter(source__startswith="Typed without a mouse").exists()
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/signup/", "/accounts/login/", "/privacy/requests/new/", "/feedback/"]
+)
+def test_forms_sent_empty_show_their_errors_accessibly(browser, data, path):
+    page = open_page(browser, data, path, None)
+    # The server's errors, as for a taken username (the browser's own check would stop first).
+    page.locator("main form").first.evaluate("form => { form.noValidate = true }")
+    page.locator("main form button[type=submit]").first.click()
+    page.locator("main .error, main .form-errors").first.wait_for()
+    found = [v for v in violations(page) if v["impact"] in BLOCKING]
+    page.context.close()
+    assert not found, describe(found)
+
+
+def test_join_with_the_keyboard_alone(browser, data):
+    page = open_page(browser, data, "/accounts/signup/", None)
+    for field, text in [
+        ("id_username", "keys"),
+        ("id_email", "keys@example.net"),
+        ("id_password1", PASSWORD),
+        ("id_password2", PASSWORD),
+    ]:
+        tab_until(page, lambda f, field=field: f["id"] == field)
+        page.keyboard.type(text)
+    tab_until(page, lambda f: f["id"] == "id_accept_terms")
+    page.keyboard.press("Space")
+    tab_until(page, lambda f: f["text"] == "Create my account")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/signup/" not in url)
+    assert type(data.member).objects.filter(username="keys", email="keys@example.net").exists()
     page.context.close()
