@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from privacy.models import DataRequest
 from tests.factories import PASSWORD, PostFactory, ResourceFactory, TopicFactory, UserFactory
 
 from .axe import AXE_OPTIONS, BLOCKING, DARK_OPTIONS, counts, describe, violations
@@ -132,21 +133,22 @@ FOCUSED = """() => {
 }"""
 
 
-def tab(page) -> dict:
+def tab(page, seen=()) -> dict:
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
-    assert focused["tag"] != "body", "Tab left the page"
+    assert focused["tag"] != "body", f"Tab left the page after {[f['text'] for f in seen]}"
     assert focused["ring"], f"no visible focus on {focused}"
     return focused
 
 
 def tab_until(page, wanted, limit=80) -> dict:
     """Tab (checking the focus ring at every stop) until `wanted(focused)` holds."""
+    seen = []
     for _ in range(limit):
-        focused = tab(page)
+        seen.append(focused := tab(page, seen))
         if wanted(focused):
             return focused
-    pytest.fail(f"{limit} presses of Tab never reached it")
+    pytest.fail(f"{limit} presses of Tab never reached it: {[f['text'] for f in seen]}")
 
 
 def test_tab_goes_skip_link_then_the_cookie_banner_then_the_page_with_focus_seen(browser, data):
@@ -173,6 +175,7 @@ def test_sign_in_and_reply_with_the_keyboard_alone(browser, data):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(data.site + topic.get_absolute_url())
+    page.wait_for_load_state("networkidle")
 
     tab_until(page, lambda f: f["id"] == "id_source", limit=120)
     page.keyboard.type("Typed without a mouse, **keyboard** only.")
@@ -213,4 +216,28 @@ def test_join_with_the_keyboard_alone(browser, data):
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/signup/" not in url)
     assert type(data.member).objects.filter(username="keys", email="keys@example.net").exists()
+    page.context.close()
+
+
+def test_subscribe_to_the_newsletter_with_the_keyboard_alone(
+    browser, data, mailoutbox, eager_tasks
+):
+    page = open_page(browser, data, "/privacy/newsletter/", None)
+    tab_until(page, lambda f: f["id"] == "id_email")
+    page.keyboard.type("keys@example.net")
+    tab_until(page, lambda f: f["text"] == "Subscribe")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Check your inbox").wait_for()
+    assert [message.to for message in mailoutbox] == [["keys@example.net"]]
+    page.context.close()
+
+
+def test_ask_for_a_copy_of_my_data_with_the_keyboard_alone(
+    browser, data, eager_tasks, export_storage
+):
+    page = open_page(browser, data, "/privacy/my-data/", "member")
+    tab_until(page, lambda f: f["text"] == "Prepare a copy of my data")
+    page.keyboard.press("Enter")
+    page.get_by_text("We are preparing a copy of your data").wait_for()
+    assert DataRequest.objects.filter(user=data.member, kind=DataRequest.Kind.ACCESS).exists()
     page.context.close()

@@ -35,7 +35,7 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 
 
 @pytest.fixture
-def site(live_server, eager_tasks, mailoutbox):
+def site(live_server, eager_tasks, mailoutbox, export_storage):
     load_site_data()
     return live_server.url
 
