@@ -74,8 +74,8 @@ def load_site_data() -> None:
 
 
 def sign_in(context, base_url: str, user) -> None:
-    """Give a browser context the session cookie of `user`, signed in with every factor, as
-    the login form would (for pages whose test is not about signing in)."""
+    """Give a browser context the session cookie of `user` (a member without a second factor),
+    as the login form would, for pages whose test is not about signing in."""
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]

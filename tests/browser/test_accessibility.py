@@ -56,7 +56,7 @@ PAGES = [
 
 
 @pytest.fixture
-def data(live_server, settings):
+def data(live_server):
     """A small community: a topic with replies, a member, a published resource."""
     load_site_data()
     member = UserFactory(username="amina")
