@@ -14,6 +14,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -76,7 +77,9 @@ def avatar(user, size: int = 40, decorative: bool = True):
     name = user.public_name if user else "A former member"
     letters = initials(name) if user else "?"
     label = (
-        format_html('role="img" aria-label="{}"', name) if not decorative else 'aria-hidden="true"'
+        format_html('role="img" aria-label="{}"', name)
+        if not decorative
+        else mark_safe('aria-hidden="true"')
     )
     return format_html(
         '<svg class="avatar" width="{size}" height="{size}" viewBox="0 0 40 40" {label} '

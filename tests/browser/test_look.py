@@ -7,38 +7,26 @@ clear, the keyboard order (skip link, then the bar), no errors in the browser's 
 Content-Security-Policy violation shows there), and the composer with and without JavaScript.
 """
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from forums.models import Topic
 
+from .conftest import load_site_data
 from .test_cookie_banner import wait_for_consent_cookie
 
 SHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots" / "look"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PASSWORD = "community-member-demo"
 
-# Data migrations whose rows the pages need: a transactional test's flush removes them.
-DATA_MIGRATIONS = [
-    ("privacy.migrations.0002_first_policies_and_wordings", "load"),
-    ("privacy.migrations.0006_cookie_groups", "load"),
-    ("privacy.migrations.0007_newsletter_and_policy_notices", "add_wordings"),
-    ("privacy.migrations.0013_consent_email_hash", "add_erasure_wording"),
-    ("privacy.migrations.0016_short_cookie_banner_wording", "add_wording"),
-    ("privacy.migrations.0017_declare_composer_drafts", "declare"),
-]
-
 
 @pytest.fixture
 def site(live_server):
     """The live site with its policies, wordings and cookie groups, and the demo community."""
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    load_site_data()
     call_command("seed_demo", "--members", "40", "--topics", "26", "--posts", "400", "--force")
     return live_server.url
 
