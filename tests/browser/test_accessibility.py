@@ -52,6 +52,7 @@ PAGES = [
     ("resource", lambda data: data.resource.get_absolute_url(), None),
     ("feedback", lambda data: "/feedback/", None),
     ("feedback-published", lambda data: "/feedback/published/", None),
+    ("transparency", lambda data: "/privacy/transparency/", None),
 ]
 
 
