@@ -16,7 +16,6 @@ from .. import registry
 from ..requests import erasure, export, state
 from ..requests.models import DataRequest
 from . import board, rows  # noqa: F401  (rows: the row functions register themselves)
-from .rows.retention import inventory_counts
 
 Kind = DataRequest.Kind
 
@@ -113,12 +112,9 @@ def erase_member(user, *, keep_posts: bool, reason: str) -> DataRequest:
 
 def inventory_lines() -> list[tuple]:
     lines = [("Declaration", "Key", "Rows", "People")]
-    counts = inventory_counts()
-    for declaration in registry.declarations():
-        rows_held, people = counts[declaration.key]
-        lines.append(
-            (declaration.name, declaration.key, rows_held, "-" if people is None else people)
-        )
+    for held in registry.inventory():
+        people = "-" if held.people is None else held.people
+        lines.append((held.declaration.name, held.declaration.key, held.rows, people))
     return lines
 
 

@@ -1,6 +1,5 @@
 """What the desk reads from the registry's declarations without being told: which column of a
-retention rule's rows says how old they are, which field links a row to a person, and which
-rows of a declaration actually hold a value."""
+retention rule's rows says how old they are, and which field links a row to a person."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.db.models.lookups import Lookup
 
 from ..registry import Retention
@@ -69,20 +67,3 @@ def person_field(model: type[models.Model], names=()) -> str | None:
 
 def _is_user_model(model) -> bool:
     return model._meta.label_lower == settings.AUTH_USER_MODEL.lower()
-
-
-def holds_value(model: type[models.Model], names) -> Q:
-    """The rows in which at least one of the fields `names` holds something (not null, not
-    empty): a row whose personal fields were cleared holds no personal data any more."""
-    found = Q(pk__in=[])
-    for name in names:
-        field = model._meta.get_field(name)
-        if not field.concrete or field.many_to_many:
-            continue
-        has = ~Q(**{f"{name}__isnull": True}) if field.null else Q()
-        if isinstance(field, models.CharField | models.TextField):
-            has &= ~Q(**{name: ""})
-        elif isinstance(field, models.BooleanField):
-            has = Q(pk__isnull=False)  # a flag on a person's row is about them all the same
-        found |= has if has else Q(pk__isnull=False)
-    return found

@@ -50,7 +50,8 @@ order; ``records`` is a lazy iterable of JSON-ready dicts (``DjangoJSONEncoder``
 times, decimals, UUIDs). Exporters should return ``QuerySet.values(...)`` (iterated with
 ``.iterator()`` by ``Declaration.export_records``) or a generator, so large volumes stream and
 memory stays flat. Write only the person's own data: never another member's.
-``inventory()`` says, per declaration, how many rows the site holds and for how many people;
+``inventory()`` says, per declaration, how many rows the site holds and for how many people (one
+query for all: the desk, ``privacy inventory`` and the breach form read it);
 ``members_holding(keys)`` finds the members with data of given kinds (``inventory.py``: what a
 breach touches, privacy/breaches/).
 ``erase(user_or_email, *, keep_posts)`` runs every declaration's ``Erasure`` inside one

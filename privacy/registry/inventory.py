@@ -14,11 +14,15 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Lower, NullIf
 
+from ..batch_queries import aggregate_each
 from .declaration import Declaration
 from .store import _registry, declarations, get
+
+NO_MEMBER = Value(None, output_field=models.IntegerField())
+NO_ADDRESS = Value(None, output_field=models.CharField())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,28 +35,51 @@ class Holding:
 
 
 def inventory() -> list[Holding]:
-    """Every declaration's rows and people, in registry order (a few queries per declaration)."""
-    return [holding(declaration) for declaration in declarations()]
+    """Every declaration's rows and people, in registry order, counted in one query however
+    many declarations and rows there are."""
+    return _counted(declarations())
 
 
 def holding(declaration: Declaration) -> Holding:
-    rows = held_rows(declaration)
-    members, addresses = holders(declaration), _address_field(declaration)
-    if declaration.model._meta.concrete_model is get_user_model():
-        addresses = None  # the accounts are the members
-    if members is None and addresses is None:
-        return Holding(declaration, rows.count(), None)
-    people = members.count() if members is not None else 0
-    if addresses is not None:
-        unlinked = rows.filter(**{f"{link}__isnull": True for link in _links(declaration)})
-        people += (
-            unlinked.exclude(**{addresses: ""})
-            .annotate(address=Lower(addresses))
-            .values("address")
-            .distinct()
-            .count()
+    return _counted([declaration])[0]
+
+
+def _counted(found: list[Declaration]) -> list[Holding]:
+    """Rows, distinct members and distinct unlinked addresses of each declaration, in one
+    query; people is None when a declaration's rows name nobody."""
+    parts = {declaration.key: _rows_and_people(declaration) for declaration in found}
+    counts = aggregate_each(
+        parts, "COUNT(part.held), COUNT(DISTINCT part.member), COUNT(DISTINCT part.address)"
+    )
+    holdings = []
+    for declaration in found:
+        rows, members, addresses = counts[declaration.key]
+        named = _is_user_model(declaration) or _links(declaration) or _address_field(declaration)
+        holdings.append(Holding(declaration, rows, members + addresses if named else None))
+    return holdings
+
+
+def _rows_and_people(declaration: Declaration) -> QuerySet:
+    """The held rows, each with its member by the first link, or its lower-cased address when
+    no link names a member; then a row per further link (not counted as a row), so that a
+    member named by any link counts once."""
+    rows = held_rows(declaration).order_by()
+    if _is_user_model(declaration):
+        return rows.values(held=Value(1), member=F("pk"), address=NO_ADDRESS)
+    links, address = _links(declaration), _address_field(declaration)
+    unlinked = NO_ADDRESS if address is None else NullIf(Lower(address), Value(""))
+    if address is not None and links:
+        no_member = Q(**{f"{link}__isnull": True for link in links})
+        unlinked = Case(When(no_member, then=unlinked), output_field=models.CharField())
+    first = F(links[0]) if links else NO_MEMBER
+    found = rows.values(held=Value(1), member=first, address=unlinked)
+    more = [
+        rows.filter(**{f"{link}__isnull": False}).values(
+            held=NO_MEMBER, member=F(link), address=NO_ADDRESS
         )
-    return Holding(declaration, rows.count(), people)
+        for link in links[1:]
+    ]
+    return found.union(*more, all=True) if more else found
 
 
 def held_rows(declaration: Declaration) -> QuerySet:
@@ -69,7 +96,7 @@ def held_rows(declaration: Declaration) -> QuerySet:
 def holders(declaration: Declaration) -> QuerySet | None:
     """The members who have data of this kind (None when rows name no member)."""
     user_model = get_user_model()
-    if declaration.model._meta.concrete_model is user_model:
+    if _is_user_model(declaration):
         return user_model._default_manager.filter(pk__in=held_rows(declaration).values("pk"))
     links = _links(declaration)
     if not links:
@@ -90,6 +117,10 @@ def members_holding(keys: Iterable[str]) -> QuerySet:
         if members is not None:
             found |= Q(pk__in=members.values("pk"))
     return get_user_model()._default_manager.filter(found)
+
+
+def _is_user_model(declaration: Declaration) -> bool:
+    return declaration.model._meta.concrete_model is get_user_model()
 
 
 def _links(declaration: Declaration) -> list[str]:

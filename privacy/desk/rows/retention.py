@@ -11,10 +11,11 @@ from django.db.models import DateTimeField, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from ... import batch_queries as batch
 from ... import registry
 from ...retention.models import RetentionRun
-from .. import batch, board, counted
-from ..introspect import age_field, holds_value, person_field
+from .. import board, counted
+from ..introspect import age_field
 
 # The job runs nightly: rows past their period for longer than this mean it did not run.
 GRACE = timedelta(hours=26)
@@ -122,18 +123,13 @@ def retention(now: datetime) -> board.Row:
     )
 
 
-def inventory_counts() -> dict[str, tuple[int, int | None]]:
-    """Per declaration, the rows that hold a value in its fields and for how many people (None
-    when its rows name nobody), in one query."""
-    parts, people = {}, {}
-    for declaration in registry.declarations():
-        model = declaration.model
-        person = person_field(model, declaration.fields)
-        people[declaration.key] = person is not None
-        holding = model._default_manager.filter(holds_value(model, declaration.fields))
-        parts[declaration.key] = holding.values(person_value=F(person or "pk"))
-    found = batch.aggregate_each(parts, "COUNT(*), COUNT(DISTINCT part.person_value)")
-    return {key: (rows, n if people[key] else None) for key, (rows, n) in found.items()}
+def inventory_counts() -> list[tuple[str, str, int, int | None]]:
+    """The registry's inventory as plain values the cache can keep: per declaration, its name,
+    model, rows and people."""
+    return [
+        (h.declaration.name, h.declaration.model_label, h.rows, h.people)
+        for h in registry.inventory()
+    ]
 
 
 @board.row
@@ -141,16 +137,8 @@ def inventory(now: datetime) -> board.Row:
     heading = ("Declaration", "Model", "Rows", "People")
     lines = [heading]
     counts, when = counted.recent("inventory", now, inventory_counts)
-    for declaration in registry.declarations():
-        rows, people = counts[declaration.key]
-        lines.append(
-            (
-                declaration.name,
-                declaration.model_label,
-                str(rows),
-                "-" if people is None else str(people),
-            )
-        )
+    for name, model_label, rows, people in counts:
+        lines.append((name, model_label, str(rows), "-" if people is None else str(people)))
     undeclared = registry.undeclared_fields(apps.get_models())
     evidence = [f"Not declared: {', '.join(undeclared)}"] if undeclared else []
     return board.Row(

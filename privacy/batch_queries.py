@@ -1,5 +1,6 @@
-"""Many aggregates in one query: the desk asks the same question of every rule and declaration
-of the registry, and a round trip per question would make the page as slow as their number.
+"""Many aggregates in one query: the inventory and the desk ask the same question of every
+declaration and rule of the registry, and a round trip per question would make them as slow as
+their number.
 Each part is a queryset compiled by Django (so it stays the rule's own query) and wrapped as
 ``SELECT key, <aggregates> FROM (<queryset>) AS part``, the parts joined by UNION ALL."""
 
