@@ -39,6 +39,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INSTALLED_APPS = [
     "forums",
+    "forums.events",
     "privacy",
     "privacy.admin_app.AdminConfig",  # django.contrib.admin, need to know built in (P7)
     "django.contrib.auth",
@@ -409,6 +410,15 @@ RETENTION_UNVERIFIED_EMAIL_DAYS = env.int("RETENTION_UNVERIFIED_EMAIL_DAYS", def
 RETENTION_SPONSOR_CONTACT_DAYS = env.int("RETENTION_SPONSOR_CONTACT_DAYS", default=365)
 SPONSORED_RESOURCE_LINK_HOURS = env.int("SPONSORED_RESOURCE_LINK_HOURS", default=24)
 SPONSORED_RESOURCE_MAX_UPLOAD_MB = env.int("SPONSORED_RESOURCE_MAX_UPLOAD_MB", default=200)
+
+# Events (forums/events/): the currency of new ticket types; how long a visitor has to confirm
+# their address, and someone on the waiting list to claim a freed seat; how long attendee
+# records and, sooner, access and dietary needs (health data) are kept after an event ends.
+EVENTS_CURRENCY = env.str("EVENTS_CURRENCY", default="GBP")
+EVENTS_CONFIRM_HOURS = env.int("EVENTS_CONFIRM_HOURS", default=24)
+EVENTS_OFFER_HOURS = env.int("EVENTS_OFFER_HOURS", default=24)
+EVENTS_ATTENDEE_RETENTION_DAYS = env.int("EVENTS_ATTENDEE_RETENTION_DAYS", default=90)
+EVENTS_NEEDS_RETENTION_DAYS = env.int("EVENTS_NEEDS_RETENTION_DAYS", default=7)
 
 # One JSON object per line in production (for a log collector), plain lines in development;
 # either way without email or IP addresses (community/logs.py).

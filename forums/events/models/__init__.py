@@ -1,0 +1,15 @@
+"""The events app's models, one module per part: events (with ticket types and questions) and
+registrations (with answers and the waiting list, which is a registration state)."""
+
+from .events import Event, EventQuerySet, Question, TicketType
+from .registrations import Answer, Registration, RegistrationQuerySet
+
+__all__ = [
+    "Answer",
+    "Event",
+    "EventQuerySet",
+    "Question",
+    "Registration",
+    "RegistrationQuerySet",
+    "TicketType",
+]
