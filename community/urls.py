@@ -18,6 +18,7 @@ urlpatterns = [
     path("privacy/cookies/settings/", include("privacy.cookies.urls")),
     path("resources/", include("privacy.sponsors.urls")),
     path("feedback/", include("privacy.feedback.urls")),
+    path("payments/", include("forums.events.payment_urls")),
     path("admin/", admin.site.urls),
     path("health/", health.essential, name="health"),
     path("health/services/", health.services, name="health_services"),

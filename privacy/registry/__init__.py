@@ -65,6 +65,7 @@ from .store import (  # noqa: F401
     _registry,
     declarations,
     export,
+    export_files,
     get,
     register,
     retention_rules,

@@ -2,6 +2,8 @@
 registrations (with answers and the waiting list, which is a registration state)."""
 
 from .events import Event, EventQuerySet, Question, TicketType
+from .invoices import CreditNote, DocumentCounter, Invoice  # noqa: F401
+from .orders import Order, Payment  # noqa: F401
 from .registrations import Answer, Registration, RegistrationQuerySet
 
 __all__ = [

@@ -76,6 +76,14 @@ class Registration(models.Model):
     sponsor_consent = models.ForeignKey(
         "privacy.Consent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The order that pays for a paid ticket (models/orders.py).
+    order = models.ForeignKey(
+        "events.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
     reminded_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
