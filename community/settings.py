@@ -237,6 +237,7 @@ ACCOUNT_RATE_LIMITS = {
     # client and per address, so they can flood neither many inboxes nor one.
     "newsletter_confirmation": "10/h/ip,3/d/key",
     "data_request_confirmation": "10/h/ip,3/d/key",
+    "event_registration": "10/h/ip,3/d/key",
     # Wrong passwords or codes on a member's erasure form before it pauses (privacy.requests).
     "erase_account": "5/15m/user",
 }
@@ -249,6 +250,7 @@ RATE_LIMITS_FAIL_CLOSED = [
     "reset_password_from_key",
     "newsletter_confirmation",
     "data_request_confirmation",
+    "event_registration",
 ]
 # 0: the client's address is the connection's. Behind N proxies that each add to
 # X-Forwarded-For, N; more than there are would let a client choose its own address.

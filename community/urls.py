@@ -13,6 +13,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("", include("forums.urls")),
+    path("events/", include("forums.events.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
     path("privacy/cookies/settings/", include("privacy.cookies.urls")),

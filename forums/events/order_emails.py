@@ -24,7 +24,7 @@ def send_paid(order_id: int) -> bool:
         "tickets": order.registrations.select_related("event"),
         "order_url": absolute_url(reverse("events:order", args=[order.pk])),
     }
-    email = build("events_order_paid", order.email, context)
+    email = build("events/order_paid", order.email, context)
     _attach(email, order.invoice)
     email.send()
     return True
@@ -40,7 +40,7 @@ def send_refunded(order_id: int, credit_note_id: int) -> bool:
         return False
     order = note.invoice.order
     context = {"order": order, "note": note, "invoice": note.invoice}
-    email = build("events_order_refunded", order.email, context)
+    email = build("events/order_refunded", order.email, context)
     _attach(email, note)
     email.send()
     return True

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +43,12 @@ class EventQuerySet(models.QuerySet):
         """Annotate `seats_taken`: registrations holding a seat (one query for a whole list)."""
         return self.annotate(
             seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING))
+        )
+
+    def with_seats_left(self):
+        """Annotate `seats_left` (never below 0) as well as `seats_taken`."""
+        return self.with_seats_taken().annotate(
+            seats_left=Greatest(F("capacity") - F("seats_taken"), Value(0))
         )
 
 

@@ -5,10 +5,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from community.validators import validate_single_line
+from privacy.models import Consent
 
 from .events import SEAT_HOLDING, Event, Question, TicketType
 
@@ -27,6 +28,27 @@ class RegistrationQuerySet(models.QuerySet):
     def active(self):
         """Every registration that still counts: not cancelled, not lapsed."""
         return self.exclude(status__in=Registration.ENDED)
+
+    def consenting_to_sponsor(self):
+        """Those whose details may go to the event's sponsor now (P8): the grant given with the
+        registration itself, and no later "no" to that sponsor from the same person (as for
+        sponsored resources' leads, privacy.sponsors.models.LeadQuerySet.with_consent)."""
+        newer = Q(created__gt=OuterRef("sponsor_consent__created")) | Q(
+            created=OuterRef("sponsor_consent__created"), id__gt=OuterRef("sponsor_consent_id")
+        )
+        same_person = (
+            Q(user=OuterRef("user"))
+            | Q(user__isnull=True, email=OuterRef("email"))
+            | Q(user__email__iexact=OuterRef("email"))
+        )
+        withdrawn = Consent.objects.filter(
+            newer, same_person, purpose=OuterRef("sponsor_consent__purpose"), granted=False
+        )
+        consented = ExpressionWrapper(
+            Q(sponsor_consent__granted=True) & ~Exists(withdrawn),
+            output_field=models.BooleanField(),
+        )
+        return self.annotate(sponsor_consented=consented).filter(sponsor_consented=True)
 
     def of_person(self, user):
         """A member's registrations: those made signed in, and visitors' ones with their address."""
