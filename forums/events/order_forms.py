@@ -17,7 +17,10 @@ class PaymentChoiceForm(forms.Form):
         label="Name on the invoice", max_length=120, validators=[validate_single_line]
     )
     company = forms.CharField(
-        label="Company (optional)", max_length=120, required=False, validators=[validate_single_line]
+        label="Company (optional)",
+        max_length=120,
+        required=False,
+        validators=[validate_single_line],
     )
     address = forms.CharField(
         label="Address (optional)",

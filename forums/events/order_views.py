@@ -22,8 +22,8 @@ from payments import PaymentError, RedirectNeeded
 from payments import urls as payment_views
 
 from . import sales
-from .order_forms import PaymentChoiceForm
 from .models import CreditNote, Invoice, Order
+from .order_forms import PaymentChoiceForm
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "events_orders"
@@ -83,16 +83,27 @@ def payment_page(request, pk: int, token):
     if not order.is_pending or order.expires_at <= timezone.now():
         return redirect(order)
     try:
-        with transaction.atomic():
-            form = payment.get_form(data=request.POST or None)
-    except RedirectNeeded as needed:
-        return redirect(str(needed))
+        form, redirect_to = _provider_form(payment, request.POST or None)
     except (PaymentError, URLError) as error:
         logger.warning("Payment %s failed at its provider: %s", payment.pk, error)
         messages.error(request, "The payment service did not answer as expected. Try again.")
         return redirect(order)
+    if redirect_to:
+        return redirect(redirect_to)
     context = {"order": order, "form": form, "test": sales.is_test_provider(payment.variant)}
     return render(request, "events/payment.html", context, status=400 if form.errors else 200)
+
+
+def _provider_form(payment, data):
+    """(the provider's form, None), or (None, the address it sends the buyer to). What the
+    provider recorded meanwhile (a payment confirmed on the test provider's form, with its
+    invoice) is committed either way; an error (PaymentError, URLError) undoes it."""
+    with transaction.atomic():
+        try:
+            return payment.get_form(data=data), None
+        except RedirectNeeded as needed:
+            redirect_to = str(needed)
+    return None, redirect_to
 
 
 def document_pdf(request, pk: int, number: str):

@@ -133,16 +133,16 @@ def record_payment(payment: Payment) -> None:
     event_ids = Registration.objects.filter(order=payment.order_id).values("event_id")
     list(Event.objects.select_for_update().filter(pk__in=event_ids).order_by("pk"))
     order = Order.objects.select_for_update().get(pk=payment.order_id)
-    if payment.captured_amount < payment.total:
+    if Decimal(payment.captured_amount) < payment.total:
         payment.captured_amount = payment.total  # the dummy provider leaves it at 0
         Payment.objects.filter(pk=payment.pk).update(captured_amount=payment.total)
     if order.status != Status.PENDING or (payment.currency, payment.total) != (
         order.currency,
         order.total,
     ):
-        if order.status not in (Status.PAID, Status.REFUNDED):
-            logger.warning("Payment %s arrived for order %s, not payable: refunded", payment.pk, order.pk)
-            enqueue("events.settle_refunds", order.pk)
+        # Paid twice, or too late, or not the order's amount: given back (settle_refunds).
+        logger.warning("Payment %s came for order %s, not payable: refund", payment.pk, order.pk)
+        enqueue("events.settle_refunds", order.pk)
         return
     now = timezone.now()
     order.status, order.paid_at = Status.PAID, now
@@ -193,9 +193,7 @@ def lapse_order(order_id: int, now) -> bool:
 
 def _cancel_payments(order: Order) -> bool:
     """Close the payments still open at their providers; False if one cannot be (paid)."""
-    for payment in order.payments.filter(
-        status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT]
-    ):
+    for payment in order.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT]):
         try:
             payment.cancel()
         except PaymentError:
@@ -222,34 +220,36 @@ def cancel_for(registration: Registration) -> None:
 
 @transaction.atomic
 def settle_refunds(order_id: int) -> int:
-    """Give back what is owed on the order, once: the lines of cancelled registrations of a
-    paid order (with a credit note), or a payment that arrived for an order no longer payable
-    (no invoice was issued: all of it). How many payments were refunded. Safe to run twice."""
+    """Give back what is owed on the order, once; how many refunds were made. Safe to run
+    twice. Owed: the lines of cancelled registrations of a paid order (with a credit note);
+    a second payment for an order already paid; any payment for an order that was no longer
+    payable when it came (no invoice was issued for it: all of it)."""
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
         return 0
-    payments = order.payments.filter(status=PaymentStatus.CONFIRMED)
-    if order.status in (Status.CANCELLED, Status.PENDING):
-        return sum(_refund(payment, payment.captured_amount) for payment in payments)
-    lines = _lines_to_credit(order)
-    refunded = 0
-    if lines and order.status == Status.PAID:
-        amount = sum((Decimal(line["unit_price"]) * line["quantity"] for line in lines))
-        amount += tax_on(amount, order.tax_rate)
-        refunded = sum(_refund(payment, amount) for payment in payments[:1])
-        if refunded:
-            _credit(order, lines, amount)
-    order.refund_requested_at = None
-    order.save(update_fields=["refund_requested_at"])
-    return refunded
+    taken = list(
+        order.payments.filter(
+            status__in=[PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED]
+        ).order_by("pk")
+    )
+    paying = taken[0] if order.status in (Status.PAID, Status.REFUNDED) else None
+    refunds = 0
+    for payment in taken:
+        if payment != paying and payment.status == PaymentStatus.CONFIRMED:
+            refunds += _refund(payment, payment.captured_amount)
+    lines = _lines_to_credit(order) if order.status == Status.PAID else []
+    if lines and paying.status == PaymentStatus.CONFIRMED:
+        subtotal = sum(Decimal(line["unit_price"]) * line["quantity"] for line in lines)
+        refunds += _refund(paying, subtotal + tax_on(subtotal, order.tax_rate))
+        _credit(order, lines)
+    if order.refund_requested_at:
+        order.refund_requested_at = None
+        order.save(update_fields=["refund_requested_at"])
+    return refunds
 
 
 def _lines_to_credit(order: Order) -> list[dict]:
-    credited = {
-        line["registration"]
-        for note in _credit_notes(order)
-        for line in note.lines
-    }
+    credited = {line["registration"] for note in _credit_notes(order) for line in note.lines}
     cancelled = set(
         order.registrations.filter(status=Registration.Status.CANCELLED).values_list(
             "pk", flat=True
@@ -276,7 +276,7 @@ def _refund(payment: Payment, amount: Decimal) -> int:
     return 1
 
 
-def _credit(order: Order, lines: list[dict], amount: Decimal) -> None:
+def _credit(order: Order, lines: list[dict]) -> None:
     now = timezone.now()
     note = issue_credit_note(order.invoice, lines, "Ticket cancelled", now)
     order.refunded += note.total
