@@ -175,8 +175,8 @@ register(
 ACCOUNTING_REASON = (
     "Accounting records (P18): the law requires us to keep invoices, credit notes and the "
     "orders they record for a number of years (GDPR Art. 17(3)(b)). On erasure the link to "
-    "your account and your email address go; your name, company and address stay on the "
-    "invoice as it was issued, and everything is deleted when the period ends."
+    "your account, your email address and your answers go; the name, company and address you "
+    "gave stay on the invoice as it was issued, and all of it is deleted when the period ends."
 )
 
 
@@ -317,11 +317,12 @@ register(
 
 
 def _erase_orders(person, keep_posts: bool) -> int:
-    """Orders with an invoice are accounting records: the account link and the address go.
-    Orders never paid are deleted (with their payment attempts)."""
+    """Orders with an invoice are accounting records: the account link, the email address and
+    the buyer's details go (the invoice keeps those the law requires, as issued). Orders never
+    paid are deleted (with their payment attempts)."""
     orders = _orders(person)
     invoiced = Exists(Invoice.objects.filter(order=OuterRef("pk")))
-    kept = orders.filter(invoiced).update(buyer=None, email="")
+    kept = orders.filter(invoiced).update(buyer=None, email="", name="", company="", address="")
     deleted = orders.exclude(invoiced).delete()[1].get(Order._meta.label, 0)
     return kept + deleted
 
@@ -361,7 +362,7 @@ register(
                 setting="RETENTION_UNPAID_ORDER_DAYS",
                 action=Retention.DELETE,
                 expired=lambda cutoff: Order.objects.filter(
-                    created__lt=cutoff, status=Order.Status.CANCELLED
+                    created__lt=cutoff, status__in=[Order.Status.PENDING, Order.Status.CANCELLED]
                 ).exclude(Exists(Invoice.objects.filter(order=OuterRef("pk")))),
                 description="Orders never paid (lapsed or cancelled before payment)",
             ),

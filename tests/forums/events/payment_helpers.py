@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums.events import sales
-from forums.events.models import Event, Order, Registration, TicketType
+from forums.events.models import CreditNote, Event, Order, Payment, Registration, TicketType
 
 _numbers = count(1)
 
@@ -95,3 +95,77 @@ def pay(order: Order):
     payment = sales.start_payment(order, "default")
     payment.change_status("confirmed")
     return payment
+
+
+def orders_everywhere(*, user=None, email: str = "", name: str) -> None:
+    """For the class tests: a person with a paid order (an invoice), a refunded one (a credit
+    note), both paid with the test provider, and an order never paid."""
+    orders = []
+    for _ in range(3):
+        event = paid_event(capacity=5)
+        made = Registration.objects.create(
+            event=event,
+            ticket_type=ticket_of(event),
+            user=user,
+            name=name,
+            email=user.email if user else email,
+            status=Registration.Status.AWAITING_PAYMENT,
+        )
+        order = sales.create_order(made, buyer=user)
+        Order.objects.filter(pk=order.pk).update(company=f"{name} Ltd", address=f"{name}'s house")
+        orders.append(Order.objects.get(pk=order.pk))
+    pay(orders[0])
+    pay(orders[1])
+    orders[1].registrations.update(status=Registration.Status.CANCELLED)
+    sales.settle_refunds(orders[1].pk)
+
+
+def _paid_order(moment, *, refunded=False):
+    made = awaiting_registration(paid_event(), email="kept@example.org")
+    order = sales.create_order(made)
+    pay(order)
+    if refunded:
+        order.registrations.update(status=Registration.Status.CANCELLED)
+        sales.settle_refunds(order.pk)
+    Order.objects.filter(pk=order.pk).update(financial_year_end=moment)
+    return Order.objects.get(pk=order.pk)
+
+
+def _failed_payment(moment):
+    order = sales.create_order(awaiting_registration(paid_event(), email="failed@example.org"))
+    payment = sales.start_payment(order, "default")
+    payment.change_status("rejected")
+    Payment.objects.filter(pk=payment.pk).update(created=moment)
+    return payment
+
+
+def _unpaid_order(moment):
+    order = sales.create_order(awaiting_registration(paid_event(), email="unpaid@example.org"))
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED, created=moment)
+    return order
+
+
+def _order_whose_documents_are_gone(moment):
+    """A paid order as the invoice rule leaves it: its documents deleted the same night."""
+    return Order.objects.create(
+        name="Kept Buyer",
+        currency="GBP",
+        subtotal=Decimal("10"),
+        total=Decimal("10"),
+        status=Order.Status.PAID,
+        expires_at=moment,
+        financial_year_end=moment,
+    )
+
+
+# Retention rules of paid tickets: a row whose clock started at `moment` (the retention class
+# test, tests/privacy/retention/test_retention_boundaries.py).
+RETENTION_MAKERS = {
+    "failed-payments": _failed_payment,
+    "accounting-credit-notes": lambda moment: CreditNote.objects.get(
+        invoice__order=_paid_order(moment, refunded=True)
+    ),
+    "accounting-invoices": lambda moment: _paid_order(moment).invoice,
+    "unpaid-orders": _unpaid_order,
+    "accounting-orders": _order_whose_documents_are_gone,
+}

@@ -51,6 +51,7 @@ from ...factories import (
     StaffFactory,
     UserFactory,
 )
+from ...forums.events.payment_helpers import RETENTION_MAKERS as PAID_TICKET_MAKERS
 
 pytestmark = pytest.mark.django_db
 
@@ -290,6 +291,7 @@ MAKERS = {
     "unverified-email-addresses": _unverified_address,
     "erased-usernames": _erased_username,
     "sponsor-contacts": _idle_sponsor,
+    **PAID_TICKET_MAKERS,
 }
 RULES = registry.retention_rules()
 
