@@ -29,4 +29,5 @@ def ics(event: Event, request=None) -> bytes:
     if event.cancelled_at:
         entry.add("status", "CANCELLED")
     calendar.add_component(entry)
+    calendar.add_missing_timezones()  # a VTIMEZONE, for calendars that know no zone names
     return calendar.to_ical()

@@ -4,6 +4,7 @@ field, the sponsor box) and the staff's check-in form."""
 from django import forms
 from django.utils import timezone
 
+from community.validators import validate_single_line
 from privacy.models import ConsentText
 from privacy.sponsors import services as sponsor_services
 
@@ -26,10 +27,20 @@ class RegistrationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose one of this event's tickets."},
     )
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
     email = forms.EmailField(max_length=254)
-    company = forms.CharField(max_length=120, required=False, label="Company (optional)")
-    job_title = forms.CharField(max_length=120, required=False, label="Job title (optional)")
+    company = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Company (optional)",
+        validators=[validate_single_line],
+    )
+    job_title = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Job title (optional)",
+        validators=[validate_single_line],
+    )
     needs = forms.CharField(
         label="Access or dietary needs (optional)",
         max_length=1000,
