@@ -25,6 +25,7 @@ from django.db import models
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from forums.events import links as event_links
 from forums.notifications import switch_off_token
 from privacy import consent
 from privacy.models import Consent, DataRequest
@@ -43,6 +44,7 @@ from .factories import (
     UserFactory,
     authenticator_code,
 )
+from .forums.events.payment_helpers import hostile_input_order
 from .html_forms import forms_in
 
 pytestmark = pytest.mark.django_db
@@ -173,11 +175,30 @@ ARGUMENTS = {
         "slug": w.resource.slug,
         "token": sponsors.access_token(w.resource),
     },
+    # Paid tickets: the member's order and its payment; an invoice number that is not theirs.
+    "events:order": lambda w: {"pk": hostile_input_order(w.member).pk},
+    "events:payment": lambda w: {
+        "pk": hostile_input_order(w.member).pk,
+        "token": hostile_input_order(w.member).payments.get().token,
+    },
+    "events:order_document": lambda w: {
+        "pk": hostile_input_order(w.member).pk,
+        "number": "2026-000001",
+    },
+    "events:pay": lambda w: {
+        "token": event_manage_token(hostile_input_order(w.member).registrations.get())
+    },
+    "payments:process": lambda w: {"token": hostile_input_order(w.member).payments.get().token},
+    "payments:webhook": lambda w: {"variant": "default"},
     "resources:download": lambda w: {
         "slug": w.resource.slug,
         "token": sponsors.access_token(w.resource),
     },
 }
+
+
+def event_manage_token(registration) -> str:
+    return event_links.manage_url(registration, absolute=False).rstrip("/").rsplit("/", 1)[1]
 
 
 def url_names(patterns=None, namespace="", included_with_arguments=False):

@@ -19,6 +19,12 @@ urlpatterns = [
         name="cancel",
     ),
     path(
+        "registration/<str:token>/pay/",
+        views.registration_action,
+        {"action": "pay"},
+        name="pay",
+    ),
+    path(
         "registration/<str:token>/claim/",
         views.registration_action,
         {"action": "claim"},

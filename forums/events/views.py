@@ -112,10 +112,12 @@ def confirm(request, token: str):
         return render(request, "events/link_expired.html", status=404)
     if request.method == "POST":
         try:
-            registration.confirm(found)
+            confirmed = registration.confirm(found)
         except registration.RegistrationRefused as refusal:
             messages.error(request, str(refusal))
             return redirect(found.event)
+        if confirmed.status == Registration.Status.AWAITING_PAYMENT:
+            return checkout.start(request, confirmed)
         return redirect(links.manage_url(found, absolute=False))
     return render(request, "events/confirm.html", {"registration": found})
 
@@ -144,6 +146,9 @@ def registration_action(request, token: str, action: str):
         if action == "cancel":
             registration.cancel_registration(found)
             messages.success(request, "Your registration is cancelled. We have emailed you.")
+        elif action == "pay":  # a seat held for a paid ticket: its order (again, in this browser)
+            if found.status == Registration.Status.AWAITING_PAYMENT:
+                return checkout.start(request, found)
         elif action == "stop-sponsor":
             if registration.withdraw_sponsor_consent(found):
                 messages.success(request, "We will not pass your details to the sponsor.")

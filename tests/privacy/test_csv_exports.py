@@ -41,6 +41,8 @@ HOSTILE_CELLS = [
 NOT_EXPORT_PAGES = {
     "privacy_newsletter_send": "confirms and queues a newsletter; sends email, gives no file",
     "privacy_resource_file": "the sponsor's own uploaded file, given back as uploaded",
+    "events_invoice_pdf": "an issued invoice's PDF, as issued",
+    "events_creditnote_pdf": "an issued credit note's PDF, as issued",
 }
 # Admin actions that give no CSV, and why.
 NOT_EXPORT_ACTIONS = {
