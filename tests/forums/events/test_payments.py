@@ -2,16 +2,18 @@
 payment, the invoice and the emails; twice-sent answers, lapsed orders, refunds, and other
 people's orders."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from payments import PaymentStatus
 
-from forums.events import registration, sales
+from forums.events import links, registration, sales
 from forums.events.models import CreditNote, Invoice, Order, Payment, Registration
 
 from ...factories import UserFactory
@@ -302,3 +304,51 @@ def test_invoice_numbers_follow_each_other_without_gaps(run_tasks):
         pay(order)
     numbers = list(Invoice.objects.order_by("number").values_list("number", flat=True))
     assert numbers == [f"{YEAR}-00000{n}" for n in range(1, 6)]
+
+
+def test_a_visitor_confirms_their_address_then_pays_and_only_their_browser_sees_the_order(
+    client, run_tasks, mailoutbox
+):
+    event = paid_event()
+    with run_tasks():
+        client.post(
+            event.get_absolute_url(),
+            {
+                "ticket_type": event.ticket_types.get().pk,
+                "name": "Vic Visitor",
+                "email": "vic@example.org",
+            },
+        )
+    confirm = re.search(r"https?://[^/\s]+(/events/confirm/[^\s\"<]+)", mailoutbox[0].body)
+    with run_tasks():
+        response = client.post(confirm.group(1))
+    order = order_from(response)
+    assert order.buyer is None and order.email == "vic@example.org"
+    with run_tasks():
+        choose_test_payment(client, order)
+        answer_test_payment(client, order)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert any(
+        order.invoice.number in m.subject and m.to == ["vic@example.org"] for m in mailoutbox
+    )
+    document = reverse("events:order_document", args=[order.pk, order.invoice.number])
+    assert client.get(document).status_code == 200
+    stranger = Client()
+    assert stranger.get(order.get_absolute_url()).status_code == 404
+    assert stranger.get(document).status_code == 404
+
+
+def test_the_registration_page_offers_to_pay_while_the_seat_is_held(client):
+    held = awaiting_registration(paid_event(), email="held@example.org")
+    page = client.get(links.manage_url(held, absolute=False)).content.decode()
+    assert "Pay for the ticket" in page
+    response = client.post(
+        reverse("events:pay", args=[links.manage_url(held).rstrip("/").rsplit("/", 1)[1]])
+    )
+    order = order_from(response)
+    assert client.get(order.get_absolute_url()).status_code == 200
+    # Again (another browser, the link from the email): the same order, not a second one.
+    other = Client()
+    other.post(response.wsgi_request.path)
+    assert Order.objects.count() == 1
