@@ -56,7 +56,7 @@ transaction and returns ``{key: (action, rows changed)}``.
 
 from .completeness import PERSON_NAME, personal_fields, undeclared_fields  # noqa: F401
 from .declaration import Declaration, LegalBasis  # noqa: F401
-from .erasure import Erasure, erase  # noqa: F401
+from .erasure import Erasure, erase, kept_on_erasure  # noqa: F401
 from .members import describe_members, member_facts  # noqa: F401
 from .person import HASH_SALT, Person, keyed_hash  # noqa: F401
 from .retention import Retention  # noqa: F401

@@ -118,3 +118,11 @@ def test_accounting_records_and_their_files_go_when_the_years_are_up(
     assert not Invoice.objects.exists() and not CreditNote.objects.exists()
     assert not Order.objects.exists()  # the paid ones by this rule, the unpaid one long before
     assert not any(storage.exists(name) for name in files)
+
+
+def test_the_erasure_page_tells_the_member_their_invoices_are_kept_and_why(user_client, user):
+    page = user_client.get(reverse("privacy:erase_account")).content.decode()
+    assert "Invoices" not in page  # nothing bought: nothing to keep
+    buy(user_client, paid_event())
+    page = user_client.get(reverse("privacy:erase_account")).content.decode()
+    assert "<strong>Invoices</strong>" in page and "Art. 17(3)(b)" in page
