@@ -23,7 +23,10 @@ ODD_MARKERS = ("tracker-4711", "p" * 4096, "<script>odd()", "odd()")
 # Tasks whose argument is not forum content, with why their emails carry none: each sends a
 # person their own request, export, confirmation link or policy notice, or a newsletter written
 # by staff.
-NOT_FORUM_CONTENT = {"export_id", "request_id", "policy_id", "newsletter_id", "email", "text_id"}
+NOT_FORUM_CONTENT = {
+    *("export_id", "request_id", "policy_id", "newsletter_id", "email", "text_id"),
+    *("registration_id", "kind"),  # events: one email about one registration, to its person
+}
 # Paid tickets: a buyer's own order, its refund and credit note (forums/events/order_tasks.py).
 NOT_FORUM_CONTENT |= {"order_id", "credit_note_id"}
 # Tasks called with each post's id: what the forum's content emails start from.

@@ -12,8 +12,12 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from forums import markup, notifications, reading
+from forums.events import registration as event_registration
+from forums.events import sponsor_export
+from forums.events.models import Event, Question
 from forums.models import ModerationAction, Post, Report, SignIn
 from privacy import consent, registry
 from privacy.cookies import wording
@@ -31,6 +35,7 @@ from privacy.requests.erasure import erase
 from privacy.requests.export import build_export
 from privacy.sponsors import services as sponsors
 from tests.factories import (
+    EventFactory,
     PostFactory,
     ResourceFactory,
     SponsorFactory,
@@ -38,6 +43,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
     add_second_factor,
+    ticket,
 )
 from tests.forums.events.payment_helpers import orders_everywhere
 
@@ -125,6 +131,41 @@ def sign_up_for_a_resource(resource, *, user, name, email):
     )
 
 
+def register_for_an_event(*, user, name, email, staff):
+    """A registration with needs, an answer and the sponsor's box ticked; then sent to the
+    sponsor (a disclosure)."""
+    event = EventFactory(sponsor=SponsorFactory())
+    question = Question.objects.create(event=event, text="Which talk?")
+    choice = event_registration.sponsor_choice(
+        event,
+        user=user,
+        data={
+            "email": email,
+            "sponsor_consent": True,
+            "sponsor_wording": sponsors.consent_text(event.sponsor),
+        },
+    )
+    made = event_registration.register(
+        event,
+        ticket(event),
+        user=user,
+        details={
+            "name": name,
+            "email": email,
+            "company": "Quill Contact Ltd",
+            "job_title": "Planner",
+            "needs": f"{name} needs step-free access",
+            "needs_consent_at": timezone.now(),
+        },
+        answers=[(question, f"{name} picks the rota talk")],
+        sponsor_consent=choice,
+    )
+    if user is None:
+        event_registration.confirm(made)
+    list(sponsor_export.export(Event.objects.filter(pk=event.pk), by=staff))
+    return made
+
+
 def mentioned_by_others(post, username, staff):
     """What other people's data says about the person: a quote, a mention, a report."""
     other = UserFactory()
@@ -182,6 +223,7 @@ def member_everywhere():
         kind="feedback", message="Nice site", user=member, name="Zelda Quillfeather"
     )
     receive_feedback(kind="support", message="Help", name="Zelda", email="z.quill@old-job.example")
+    register_for_an_event(user=member, name="Zelda Quillfeather", email=member.email, staff=staff)
     RetentionWarning.objects.create(user=member, rule="inactive-accounts")
     access = state.create(kind=Kind.ACCESS, user=member)
     build_export(access.exports.get().pk)
@@ -210,6 +252,7 @@ def visitor_everywhere():
     sponsors.export_leads(resource.sponsor, by=staff)
     SponsorFactory(contact_name="Vera Visitor", contact_email=address)
     feedback = receive_feedback(kind="support", message="Hello", name="Vera Visitor", email=address)
+    register_for_an_event(user=None, name="Vera Visitor", email=address, staff=staff)
     access = state.create(kind=Kind.ACCESS, email=address, details="I am Vera Visitor.")
     state.confirm(access)
     state.produce_export(access)

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from forums.events import demo as events_demo
 from forums.events import registration
-from forums.events.models import Registration
+from forums.events.models import Event, Registration
 
 from ...factories import EventFactory, TopicFactory, UserFactory, ticket
 
@@ -120,3 +121,15 @@ def test_a_past_event_offers_no_form(client):
     page = client.get(event.get_absolute_url()).content.decode()
     assert "Registration for this event is closed" in page
     assert Registration.objects.count() == 0
+
+
+def test_seed_demo_adds_a_free_a_past_and_a_paid_event_once(client):
+    events_demo.seed()
+    events_demo.seed()
+    assert Event.objects.count() == 3
+    upcoming = client.get(reverse("events:list")).content.decode()
+    assert "Workforce planning meetup" in upcoming and "Contact Centre Summit 2027" in upcoming
+    past = client.get(reverse("events:list") + "?when=past").content.decode()
+    assert "CX leaders online roundtable" in past
+    paid = client.get(reverse("events:detail", args=["contact-centre-summit-2027"]))
+    assert "not on sale here yet" in paid.content.decode()  # until the payment feature sells it
