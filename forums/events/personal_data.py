@@ -332,7 +332,7 @@ register(
         key="event-orders",
         name="Orders for tickets",
         model=Order,
-        fields=["buyer", "name", "email", "company", "address", "lines"],
+        fields=["buyer", "name", "email", "company", "address", "lines", "currency"],
         description=(
             "What you ordered: the tickets, their price, tax and total, the name, company and "
             "address for the invoice, your email address for the receipt, and the order's status."
