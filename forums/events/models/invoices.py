@@ -43,7 +43,7 @@ class IssuedDocument(models.Model):
     currency = models.CharField(max_length=3)
     lines = models.JSONField(default=list)
     subtotal = models.DecimalField(max_digits=10, decimal_places=2)
-    tax_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    tax_rate = models.DecimalField(max_digits=7, decimal_places=4)
     tax = models.DecimalField(max_digits=10, decimal_places=2)
     total = models.DecimalField(max_digits=10, decimal_places=2)
     pdf = models.FileField(storage=invoice_storage, upload_to="private/invoices/", max_length=200)

@@ -55,7 +55,7 @@ class Order(models.Model):
     # [{"registration": id, "description": str, "quantity": 1, "unit_price": "12.00"}]
     lines = models.JSONField(default=list)
     subtotal = models.DecimalField(max_digits=10, decimal_places=2)
-    tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0"))
+    tax_rate = models.DecimalField(max_digits=7, decimal_places=4, default=Decimal("0"))
     tax = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     total = models.DecimalField(max_digits=10, decimal_places=2)
     refunded = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
