@@ -429,8 +429,9 @@ EVENTS_NEEDS_RETENTION_DAYS = env.int("EVENTS_NEEDS_RETENTION_DAYS", default=7)
 # Paid tickets (forums/events/: orders, payments, invoices). django-payments selects the provider
 # by variant: "stripe" (Stripe Checkout, the card form on Stripe's page; its webhook, signed with
 # STRIPE_WEBHOOK_SECRET, goes to /payments/process/stripe/) and "paypal" when their keys are set;
-# "default", the library's DummyProvider, only when no real provider is: a page that lets the
-# buyer choose the outcome ("test payment: no money moves"), for `make run` and the tests.
+# "default", the library's DummyProvider, only when no real provider is and DEBUG is on (or
+# PAYMENT_TEST_PROVIDER=1): a page that lets the buyer choose the outcome ("test payment: no
+# money moves"), for `make run` and the tests. No provider at all: paid tickets are not sold.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", default="")
@@ -449,7 +450,9 @@ if PAYPAL_CLIENT_ID:
         "payments.paypal.PaypalProvider",
         {"client_id": PAYPAL_CLIENT_ID, "secret": PAYPAL_SECRET, "endpoint": PAYPAL_ENDPOINT},
     )
-if not PAYMENT_VARIANTS:
+# The test provider lets anyone choose "paid": never in production unless asked for by name.
+PAYMENT_TEST_PROVIDER = env.bool("PAYMENT_TEST_PROVIDER", default=DEBUG)
+if not PAYMENT_VARIANTS and PAYMENT_TEST_PROVIDER:
     PAYMENT_VARIANTS["default"] = ("payments.dummy.DummyProvider", {})
 PAYMENT_MODEL = "events.Payment"
 # The address the provider sends the buyer back to, and its webhooks: SITE_URL's.

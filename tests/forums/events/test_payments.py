@@ -2,6 +2,7 @@
 payment, the invoice and the emails; twice-sent answers, lapsed orders, refunds, and other
 people's orders."""
 
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -352,3 +353,35 @@ def test_the_registration_page_offers_to_pay_while_the_seat_is_held(client):
     other = Client()
     other.post(response.wsgi_request.path)
     assert Order.objects.count() == 1
+
+
+def test_only_what_a_refund_needs_is_kept_of_the_gateways_answers(user):
+    order = sales.create_order(awaiting_registration(paid_event(), user), buyer=user)
+    payment = sales.start_payment(order, "default")
+    paypal = {
+        "links": {"refund": {"href": "https://api.paypal.example/refund/1"}, "self": {}},
+        "payer_info": {"email": "bea@example.org", "shipping_address": {"line1": "2 Road"}},
+        "auth_response": {"access_token": "secret-token"},
+        "session": {"payment_intent": "pi_1", "customer_details": {"name": "Bea"}},
+    }
+    payment.extra_data = json.dumps(paypal)
+    payment.save()
+    assert "bea@example.org" in Payment.objects.get(pk=payment.pk).extra_data  # still paying
+    payment.change_status(PaymentStatus.CONFIRMED)
+    assert json.loads(Payment.objects.get(pk=payment.pk).extra_data) == {
+        "session": {"payment_intent": "pi_1"},
+        "links": {"refund": {"href": "https://api.paypal.example/refund/1"}},
+    }
+    payment.change_status(PaymentStatus.REFUNDED)
+    assert Payment.objects.get(pk=payment.pk).extra_data == ""
+
+
+def test_without_a_provider_paid_tickets_are_not_sold(user_client, settings):
+    settings.PAYMENT_VARIANTS = {}
+    event = paid_event()
+    page = user_client.get(event.get_absolute_url()).content.decode()
+    assert "Day ticket" not in page
+    held = awaiting_registration(event, email="held@example.org")
+    order = sales.create_order(held)
+    with pytest.raises(sales.CheckoutRefused):
+        sales.start_payment(order, "default")
