@@ -116,8 +116,9 @@ def register(
 
 
 def _may_resend(registration: Registration, user) -> bool:
-    """A visitor's pending registration may be sent again (a lost link), nothing else."""
-    return user is None and registration.status == Status.PENDING_CONFIRMATION
+    """A visitor's pending registration may be sent again (a lost link), or taken over by a
+    member signed in with that address; nothing else."""
+    return registration.status == Status.PENDING_CONFIRMATION and registration.user is None
 
 
 def _take_seat_or_wait(registration: Registration, event: Event) -> None:
@@ -141,7 +142,8 @@ def confirm(registration: Registration) -> Registration:
         registration.save(update_fields=["status", "updated"])
         raise RegistrationRefused("Registration for this event closed before you confirmed.")
     _take_seat_or_wait(registration, event)
-    registration.save(update_fields=["status", "updated"])
+    registration.created = timezone.now()  # the waiting list counts from here, as a member's
+    registration.save(update_fields=["status", "created", "updated"])
     if registration.status != Status.AWAITING_PAYMENT:
         notify(registration, registration.status)
     return registration
@@ -317,8 +319,9 @@ def sponsor_choice(event: Event, *, user, data: dict):
 
 
 @transaction.atomic
-def offer_seats_after_erasure(event: Event) -> int:
-    """A seat freed by erasing its holder goes to the waiting list, like any freed seat."""
+def offer_seats(event: Event) -> int:
+    """Seats freed outside a cancellation (an erased holder, staff adding seats or tickets)
+    go to the waiting list, like any freed seat."""
     return offer_freed_seats(_locked(event))
 
 
