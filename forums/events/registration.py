@@ -242,13 +242,15 @@ def announce_change(event: Event) -> int:
 
 
 def lapse_expired(now=None) -> int:
-    """Unconfirmed visitors' registrations and unclaimed offers past their time lapse; freed
-    seats go to the next on the waiting list. Safe to run at any time (beat)."""
+    """Unclaimed offers past their time lapse, and their seats go to the next on the waiting
+    list; visitors' registrations never confirmed in time are deleted (an address nobody
+    proved is theirs is kept no longer). Safe to run at any time (beat)."""
     now = now or timezone.now()
     confirm_by = now - timedelta(hours=settings.EVENTS_CONFIRM_HOURS)
-    lapsed = Registration.objects.filter(
+    unconfirmed = Registration.objects.filter(
         status=Status.PENDING_CONFIRMATION, created__lt=confirm_by
-    ).update(status=Status.EXPIRED, updated=now)
+    )
+    lapsed = unconfirmed.delete()[1].get(Registration._meta.label, 0)
     events = Event.objects.filter(
         registrations__status=Status.OFFERED, registrations__offer_expires_at__lte=now
     ).distinct()
