@@ -51,6 +51,12 @@ class EventAdmin(admin.ModelAdmin):
             told = registration.announce_change(obj)
             self.message_user(request, f"We are emailing the {told} people registered.")
 
+    def save_related(self, request, form, formsets, change):
+        """With the ticket types saved too: seats added go to the waiting list."""
+        super().save_related(request, form, formsets, change)
+        if change and (offered := registration.offer_seats(form.instance)):
+            self.message_user(request, f"{offered} freed seats offered to the waiting list.")
+
     @admin.action(description="Cancel the selected events and tell everyone registered")
     def cancel_events(self, request, queryset):
         told = sum(registration.cancel_event(event) for event in queryset)

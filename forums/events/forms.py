@@ -42,7 +42,7 @@ class RegistrationForm(forms.Form):
         validators=[validate_single_line],
     )
     needs = forms.CharField(
-        label="Access or dietary needs (optional)",
+        label="What you need",
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "needs-why"}),

@@ -21,7 +21,7 @@ def _erase_registrations(person, keep_posts: bool) -> int:
     freed = list(Event.objects.filter(pk__in=rows.holding_seats().values("event")))
     deleted = rows.delete()[1].get(Registration._meta.label, 0)
     for event in freed:
-        registration.offer_seats_after_erasure(event)
+        registration.offer_seats(event)
     return deleted
 
 

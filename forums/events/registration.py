@@ -116,8 +116,9 @@ def register(
 
 
 def _may_resend(registration: Registration, user) -> bool:
-    """A visitor's pending registration may be sent again (a lost link), nothing else."""
-    return user is None and registration.status == Status.PENDING_CONFIRMATION
+    """A visitor's pending registration may be sent again (a lost link), or taken over by a
+    member signed in with that address; nothing else."""
+    return registration.status == Status.PENDING_CONFIRMATION and registration.user is None
 
 
 def _take_seat_or_wait(registration: Registration, event: Event) -> None:
@@ -141,7 +142,8 @@ def confirm(registration: Registration) -> Registration:
         registration.save(update_fields=["status", "updated"])
         raise RegistrationRefused("Registration for this event closed before you confirmed.")
     _take_seat_or_wait(registration, event)
-    registration.save(update_fields=["status", "updated"])
+    registration.created = timezone.now()  # the waiting list counts from here, as a member's
+    registration.save(update_fields=["status", "created", "updated"])
     if registration.status != Status.AWAITING_PAYMENT:
         notify(registration, registration.status)
     return registration
@@ -243,13 +245,15 @@ def announce_change(event: Event) -> int:
 
 
 def lapse_expired(now=None) -> int:
-    """Unconfirmed visitors' registrations and unclaimed offers past their time lapse; freed
-    seats go to the next on the waiting list. Safe to run at any time (beat)."""
+    """Unclaimed offers past their time lapse, and their seats go to the next on the waiting
+    list; visitors' registrations never confirmed in time are deleted (an address nobody
+    proved is theirs is kept no longer). Safe to run at any time (beat)."""
     now = now or timezone.now()
     confirm_by = now - timedelta(hours=settings.EVENTS_CONFIRM_HOURS)
-    lapsed = Registration.objects.filter(
+    unconfirmed = Registration.objects.filter(
         status=Status.PENDING_CONFIRMATION, created__lt=confirm_by
-    ).update(status=Status.EXPIRED, updated=now)
+    )
+    lapsed = unconfirmed.delete()[1].get(Registration._meta.label, 0)
     events = Event.objects.filter(
         registrations__status=Status.OFFERED, registrations__offer_expires_at__lte=now
     ).distinct()
@@ -320,8 +324,9 @@ def sponsor_choice(event: Event, *, user, data: dict):
 
 
 @transaction.atomic
-def offer_seats_after_erasure(event: Event) -> int:
-    """A seat freed by erasing its holder goes to the waiting list, like any freed seat."""
+def offer_seats(event: Event) -> int:
+    """Seats freed outside a cancellation (an erased holder, staff adding seats or tickets)
+    go to the waiting list, like any freed seat."""
     return offer_freed_seats(_locked(event))
 
 

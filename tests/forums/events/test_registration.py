@@ -93,13 +93,16 @@ def test_a_tampered_or_expired_confirmation_link_books_nothing(emails, client, s
     assert Registration.objects.get().status == Status.PENDING_CONFIRMATION
 
 
-def test_unconfirmed_registrations_lapse(emails, client, settings):
+def test_unconfirmed_registrations_lapse_and_are_deleted(emails, client, settings):
     event = EventFactory()
     with emails():
-        client.post(event.get_absolute_url(), form(event))
+        client.post(event.get_absolute_url(), form(event, needs="Vegan", needs_consent="on"))
+    almost = timezone.now() + timedelta(hours=settings.EVENTS_CONFIRM_HOURS, seconds=-5)
+    assert registration.lapse_expired(almost) == 0
     later = timezone.now() + timedelta(hours=settings.EVENTS_CONFIRM_HOURS, seconds=1)
     assert registration.lapse_expired(later) == 1
-    assert Registration.objects.get().status == Status.EXPIRED
+    assert not Registration.objects.exists()
+    assert client.post(link_in(emails.outbox[0], "confirm")).status_code == 404
 
 
 def test_a_visitor_sending_the_form_again_gets_a_new_link_not_a_second_registration(emails, client):

@@ -210,3 +210,17 @@ def test_reminders_go_the_day_before_once(emails):
 def test_the_beat_schedule_runs_the_events_jobs():
     names = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {"events.send_reminders", "events.expire_holds"} <= names
+
+
+def test_seats_added_by_staff_go_to_the_waiting_list(emails, staff_client):
+    event = EventFactory(capacity=1)
+    with emails():
+        register(event, 0), register(event, 1)
+    type(event).objects.filter(pk=event.pk).update(capacity=2)
+    with emails():
+        assert registration.offer_seats(event) == 0  # the ticket type is still sold out
+    ticket(event).__class__.objects.filter(event=event).update(quantity=2)
+    with emails():
+        assert registration.offer_seats(event) == 1
+    assert statuses(event) == ["confirmed", "offered"]
+    assert emails.outbox[-1].to == ["person1@example.org"]
