@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from payments import PaymentError, RedirectNeeded
+from payments import PaymentError, PaymentStatus, RedirectNeeded
 from payments import urls as payment_views
 
 from . import sales
@@ -69,6 +69,9 @@ def order_detail(request, pk: int):
     payable = order.is_pending and order.expires_at > timezone.now()
     context = {
         "order": order,
+        # Sent to a provider's page and not confirmed yet: its word (a webhook) may be on its way.
+        "in_flight": payable
+        and order.payments.filter(status=PaymentStatus.WAITING).exclude(transaction_id="").exists(),
         "form": form if payable else None,
         "payable": payable,
         "RETENTION_ACCOUNTING_YEARS": settings.RETENTION_ACCOUNTING_YEARS,

@@ -180,3 +180,13 @@ def test_a_refund_stripe_refuses_is_tried_again_by_the_sweep(
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED and order.refund_requested_at is None
     assert CreditNote.objects.count() == 1
+
+
+def test_back_from_stripe_before_its_webhook_the_order_page_says_to_wait(client, payment):
+    session = client.session
+    session["events_orders"] = [payment.order_id]
+    session.save()
+    payment.order.buyer = None
+    Order.objects.filter(pk=payment.order_id).update(buyer=None)
+    page = client.get(reverse("events:order", args=[payment.order_id])).content.decode()
+    assert "reload this page before paying again" in page
