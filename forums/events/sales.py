@@ -43,10 +43,6 @@ class CheckoutRefused(Exception):
     """The order cannot be made or paid; the message says why, for the buyer."""
 
 
-def payment_variants() -> list[str]:
-    return list(settings.PAYMENT_VARIANTS)
-
-
 def is_test_provider(variant: str) -> bool:
     handler = settings.PAYMENT_VARIANTS.get(variant, ("",))[0]
     return handler == "payments.dummy.DummyProvider"
