@@ -124,3 +124,15 @@ def test_the_attendee_csv_goes_through_the_one_writer_with_needs_only_by_permiss
     rows = csv_rows(no_needs.post(reverse("admin:events_event_changelist"), data))
     assert "Access or dietary needs" not in rows[0] and len(rows) == 4
     assert all("Step-free access" not in row for row in rows)
+
+
+def test_the_admin_shows_needs_only_to_staff_with_their_permission(event):
+    attendee = Registration.objects.get(email="person0@example.org")
+    url = reverse("admin:events_registration_change", args=[attendee.pk])
+    without = organiser("view_registration", "view_attendees").get(url)
+    assert without.status_code == 200 and "person0@example.org" in without.content.decode()
+    assert "Step-free access" not in without.content.decode()
+    with_needs = organiser("view_registration", "view_attendees", "view_needs").get(url)
+    assert "Step-free access" in with_needs.content.decode()
+    no_attendees = organiser("view_registration").get(url).content.decode()
+    assert "person0@example.org" not in no_attendees and "Step-free access" not in no_attendees
