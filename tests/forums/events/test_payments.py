@@ -8,8 +8,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from payments import PaymentStatus
@@ -385,3 +386,20 @@ def test_without_a_provider_paid_tickets_are_not_sold(user_client, settings):
     order = sales.create_order(held)
     with pytest.raises(sales.CheckoutRefused):
         sales.start_payment(order, "default")
+
+
+def test_the_orders_page_costs_the_same_queries_for_one_order_or_many(
+    user_client, user, django_assert_max_num_queries
+):
+    def queries_for_the_page():
+        with CaptureQueriesContext(connection) as captured:
+            assert user_client.get(reverse("events:orders")).status_code == 200
+        return len(captured)
+
+    buy(user_client, paid_event())
+    one = queries_for_the_page()
+    for _ in range(4):
+        buy(user_client, paid_event())
+    with django_assert_max_num_queries(one):
+        user_client.get(reverse("events:orders"))
+    assert queries_for_the_page() == one
