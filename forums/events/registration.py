@@ -1,5 +1,6 @@
-"""Registering for an event, from the form to the door: seats, the waiting list, confirmation,
-cancellation and check-in, as plain functions that views, the admin and tasks all call.
+"""Registering for an event: seats, the waiting list, confirmation, cancellation, reminders, as
+plain functions that views, the admin and tasks all call (check-in is in door.py, the sponsor's
+box in sponsor_consent.py).
 
 Seats are never oversold: every function that gives or frees a seat first locks the event's
 row (`SELECT ... FOR UPDATE`), so two registrations for the same event take turns while
@@ -7,7 +8,7 @@ counting the seats left. SQLite, which has no row locks, serialises writers anyw
 
 A visitor's seat is taken when they confirm their address, not when they fill in the form:
 addresses nobody controls then never hold seats that real people are waiting for. Until then
-their registration is pending; unconfirmed after EVENTS_CONFIRM_HOURS, it lapses.
+their registration is pending; unconfirmed after EVENTS_CONFIRM_HOURS, it is deleted.
 
 Paid tickets: a registration for a ticket type with a price holds its seat in AWAITING_PAYMENT
 while the buyer pays; `checkout.py` is where the payment feature takes over.
@@ -20,11 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from community.celery import enqueue
-from privacy import consent
-from privacy.models import Consent
-from privacy.sponsors import services as sponsor_services
 
-from . import checkout, links, notices
+from . import checkout, notices
 from .models import Answer, Event, Registration, TicketType
 
 Status = Registration.Status
@@ -98,21 +96,27 @@ def register(
         raise RegistrationRefused("You are already registered for this event.")
     registration = registration or Registration(event=event)
     fields = {**details, "email": email, "ticket_type": ticket_type, "user": user}
+    _fill(registration, fields, answers, sponsor_consent)
+    if user is not None:
+        _take_seat_or_wait(registration, event)
+        registration.save(update_fields=["status"])
+    if registration.status != Status.AWAITING_PAYMENT:
+        notify(registration, registration.status)  # pending, confirmed or waiting
+    return registration
+
+
+def _fill(registration: Registration, fields: dict, answers, sponsor_consent) -> None:
+    """Save the form's fields and answers on the (new or pending) registration."""
     for name, value in fields.items():
         setattr(registration, name, value)
     registration.sponsor_consent = sponsor_consent
     registration.created = timezone.now()
-    if user is not None:
-        _take_seat_or_wait(registration, event)
     registration.save()
     registration.answers.all().delete()
     Answer.objects.bulk_create(
         Answer(registration=registration, question=q, question_text=q.text, text=text)
         for q, text in answers
     )
-    if registration.status != Status.AWAITING_PAYMENT:
-        notify(registration, registration.status)  # pending, confirmed or waiting
-    return registration
 
 
 def _may_resend(registration: Registration, user) -> bool:
@@ -291,59 +295,7 @@ def send_reminders(now=None) -> int:
 
 
 @transaction.atomic
-def check_in(event: Event, ticket: str) -> Registration:
-    """Check the holder of a ticket in at the door of this event (the signed ticket code)."""
-    code = links.code_of_ticket(ticket)
-    found = code and event.registrations.select_for_update().filter(code=code).first()
-    if not found:
-        raise RegistrationRefused("This is not a ticket for this event.")
-    if found.status != Status.CONFIRMED:
-        raise RegistrationRefused(f"This ticket is not valid: {found.get_status_display()}.")
-    if found.checked_in_at:
-        when = timezone.localtime(found.checked_in_at, event.zone).strftime("%H:%M")
-        raise RegistrationRefused(f"{found.name} was already checked in at {when}.")
-    found.checked_in_at = timezone.now()
-    found.save(update_fields=["checked_in_at", "updated"])
-    return found
-
-
-def sponsor_choice(event: Event, *, user, data: dict):
-    """Record the choice made in the form's sponsor box, naming the event's sponsor, in the
-    consent ledger (the purpose sponsored resources use, P8); the row, or None without a
-    sponsor. Either choice is recorded: both are proof."""
-    if not event.sponsor_id:
-        return None
-    return consent.record(
-        purpose=sponsor_services.purpose(event.sponsor),
-        granted=bool(data.get("sponsor_consent")),
-        source=Consent.Source.EVENT_FORM,
-        text=data["sponsor_wording"],
-        user=user,
-        email=data["email"],
-    )
-
-
-@transaction.atomic
 def offer_seats(event: Event) -> int:
     """Seats freed outside a cancellation (an erased holder, staff adding seats or tickets)
     go to the waiting list, like any freed seat."""
     return offer_freed_seats(_locked(event))
-
-
-def withdraw_sponsor_consent(registration: Registration) -> bool:
-    """The attendee stops us passing their details to the event's sponsor (P14): a "no" in the
-    ledger from the same person (their account, or their address), which every earlier grant
-    to that sponsor gives way to. False if the event has no sponsor or they had not agreed."""
-    sponsor = registration.event.sponsor
-    given = registration.sponsor_consent
-    if sponsor is None or not (given and given.granted):
-        return False
-    consent.record(
-        purpose=sponsor_services.purpose(sponsor),
-        granted=False,
-        source=Consent.Source.PREFERENCES,
-        text=sponsor_services.consent_text(sponsor, "-withdraw"),
-        user=registration.user,
-        email=registration.email,
-    )
-    return True

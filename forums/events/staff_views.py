@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import registration
+from . import door, registration
 from .forms import CheckInForm
 from .models import Answer, Event, Registration
 
@@ -65,7 +65,7 @@ def check_in(request, slug: str):
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            found = registration.check_in(event, form.cleaned_data["ticket"])
+            found = door.check_in(event, form.cleaned_data["ticket"])
         except registration.RegistrationRefused as refusal:
             form.add_error("ticket", str(refusal))
         else:

@@ -13,7 +13,7 @@ from privacy import registry
 from privacy.cookies import preferences
 from privacy.emails import confirm_by_email
 
-from . import calendar, checkout, links, registration
+from . import calendar, checkout, links, registration, sponsor_consent
 from .forms import NEEDS_REASON, RegistrationForm
 from .models import Event, Registration
 
@@ -71,21 +71,28 @@ def _register(request, event: Event, form: RegistrationForm) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
 
     def make():
+        choice = sponsor_consent.sponsor_choice(event, user=user, data=form.cleaned_data)
         return registration.register(
             event,
             form.cleaned_data["ticket_type"],
             user=user,
             details=form.details(),
             answers=form.answers(),
-            sponsor_consent=registration.sponsor_choice(event, user=user, data=form.cleaned_data),
+            sponsor_consent=choice,
         )
+
+    def start():
+        try:
+            make()
+        except registration.RegistrationRefused:
+            pass  # closed since the page was shown: nothing booked, nothing sent
 
     if user is None:
         return confirm_by_email(
             request,
             action="event_registration",
             email=form.cleaned_data["email"],
-            start=make,
+            start=start,
             page="events/check_inbox.html",
         )
     try:
@@ -150,7 +157,7 @@ def registration_action(request, token: str, action: str):
             if found.status == Registration.Status.AWAITING_PAYMENT:
                 return checkout.start(request, found)
         elif action == "stop-sponsor":
-            if registration.withdraw_sponsor_consent(found):
+            if sponsor_consent.withdraw_sponsor_consent(found):
                 messages.success(request, "We will not pass your details to the sponsor.")
         else:
             found = registration.claim_offer(found)

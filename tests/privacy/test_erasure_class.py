@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from forums import markup, notifications, reading
 from forums.events import registration as event_registration
-from forums.events import sponsor_export
+from forums.events import sponsor_consent, sponsor_export
 from forums.events.models import Event, Question
 from forums.models import ModerationAction, Post, Report, SignIn
 from privacy import consent, registry
@@ -136,7 +136,7 @@ def register_for_an_event(*, user, name, email, staff):
     sponsor (a disclosure)."""
     event = EventFactory(sponsor=SponsorFactory())
     question = Question.objects.create(event=event, text="Which talk?")
-    choice = event_registration.sponsor_choice(
+    choice = sponsor_consent.sponsor_choice(
         event,
         user=user,
         data={

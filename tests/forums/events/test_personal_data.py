@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from forums.events import links, registration, sponsor_export
+from forums.events import links, registration, sponsor_consent, sponsor_export
 from forums.events.models import Answer, Event, Question, Registration
 from privacy import registry
 from privacy.models import DisclosedLead, Disclosure
@@ -27,7 +27,7 @@ def register(event, *, user=None, email="ada@example.org", consent_to_sponsor=No
             "sponsor_consent": consent_to_sponsor,
             "sponsor_wording": sponsors.consent_text(event.sponsor),
         }
-        choice = registration.sponsor_choice(event, user=user, data=data)
+        choice = sponsor_consent.sponsor_choice(event, user=user, data=data)
     made = registration.register(
         event,
         ticket(event),
