@@ -6,6 +6,7 @@ var/mail/. DEBUG is off unless the environment turns it on (`make run` and the t
 with DEBUG off the site refuses to start without a real SECRET_KEY.
 """
 
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -41,6 +42,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INSTALLED_APPS = [
     "forums",
+    "forums.events",
     "privacy",
     "privacy.admin_app.AdminConfig",  # django.contrib.admin, need to know built in (P7)
     "django.contrib.auth",
@@ -243,6 +245,7 @@ ACCOUNT_RATE_LIMITS = {
     # client and per address, so they can flood neither many inboxes nor one.
     "newsletter_confirmation": "10/h/ip,3/d/key",
     "data_request_confirmation": "10/h/ip,3/d/key",
+    "event_registration": "10/h/ip,3/d/key",
     # Wrong passwords or codes on a member's erasure form before it pauses (privacy.requests).
     "erase_account": "5/15m/user",
 }
@@ -255,6 +258,7 @@ RATE_LIMITS_FAIL_CLOSED = [
     "reset_password_from_key",
     "newsletter_confirmation",
     "data_request_confirmation",
+    "event_registration",
 ]
 # 0: the client's address is the connection's. Behind N proxies that each add to
 # X-Forwarded-For, N; more than there are would let a client choose its own address.
@@ -415,6 +419,70 @@ RETENTION_UNVERIFIED_EMAIL_DAYS = env.int("RETENTION_UNVERIFIED_EMAIL_DAYS", def
 RETENTION_SPONSOR_CONTACT_DAYS = env.int("RETENTION_SPONSOR_CONTACT_DAYS", default=365)
 SPONSORED_RESOURCE_LINK_HOURS = env.int("SPONSORED_RESOURCE_LINK_HOURS", default=24)
 SPONSORED_RESOURCE_MAX_UPLOAD_MB = env.int("SPONSORED_RESOURCE_MAX_UPLOAD_MB", default=200)
+
+# Events (forums/events/): the currency of new ticket types; how long a visitor has to confirm
+# their address, and someone on the waiting list to claim a freed seat; how long attendee
+# records and, sooner, access and dietary needs (health data) are kept after an event ends.
+EVENTS_CURRENCY = env.str("EVENTS_CURRENCY", default="GBP")
+EVENTS_CONFIRM_HOURS = env.int("EVENTS_CONFIRM_HOURS", default=24)
+EVENTS_OFFER_HOURS = env.int("EVENTS_OFFER_HOURS", default=24)
+EVENTS_ATTENDEE_RETENTION_DAYS = env.int("EVENTS_ATTENDEE_RETENTION_DAYS", default=90)
+EVENTS_NEEDS_RETENTION_DAYS = env.int("EVENTS_NEEDS_RETENTION_DAYS", default=7)
+
+# Paid tickets (forums/events/: orders, payments, invoices). django-payments selects the provider
+# by variant: "stripe" (Stripe Checkout, the card form on Stripe's page; its webhook, signed with
+# STRIPE_WEBHOOK_SECRET, goes to /payments/process/stripe/) and "paypal" when their keys are set;
+# "default", the library's DummyProvider, only when no real provider is and DEBUG is on (or
+# PAYMENT_TEST_PROVIDER=1): a page that lets the buyer choose the outcome ("test payment: no
+# money moves"), for `make run` and the tests. No provider at all: paid tickets are not sold.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", default="")
+PAYPAL_SECRET = env.str("PAYPAL_SECRET", default="")
+PAYPAL_ENDPOINT = env.str("PAYPAL_ENDPOINT", default="https://api.sandbox.paypal.com")
+PAYMENT_VARIANTS = {}
+if STRIPE_SECRET_KEY:
+    if not STRIPE_WEBHOOK_SECRET:
+        raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET is needed with STRIPE_SECRET_KEY.")
+    PAYMENT_VARIANTS["stripe"] = (
+        "forums.events.providers.StripeCheckout",
+        {"api_key": STRIPE_SECRET_KEY, "endpoint_secret": STRIPE_WEBHOOK_SECRET},
+    )
+if PAYPAL_CLIENT_ID:
+    PAYMENT_VARIANTS["paypal"] = (
+        "payments.paypal.PaypalProvider",
+        {"client_id": PAYPAL_CLIENT_ID, "secret": PAYPAL_SECRET, "endpoint": PAYPAL_ENDPOINT},
+    )
+# The test provider lets anyone choose "paid": never in production unless asked for by name.
+PAYMENT_TEST_PROVIDER = env.bool("PAYMENT_TEST_PROVIDER", default=DEBUG)
+if not PAYMENT_VARIANTS and PAYMENT_TEST_PROVIDER:
+    PAYMENT_VARIANTS["default"] = ("payments.dummy.DummyProvider", {})
+PAYMENT_MODEL = "events.Payment"
+# The address the provider sends the buyer back to, and its webhooks: SITE_URL's.
+_site_url = urlparse(env.str("SITE_URL", default="http://127.0.0.1:8000"))
+PAYMENT_HOST = _site_url.netloc
+PAYMENT_USES_SSL = _site_url.scheme == "https"
+# An order not paid within this many minutes lapses and frees its seats (a beat job).
+EVENTS_ORDER_EXPIRY_MINUTES = env.int("EVENTS_ORDER_EXPIRY_MINUTES", default=30)
+# Tax added to ticket prices, as a fraction (0.20 for 20% VAT); 0: no tax line.
+EVENTS_TAX_RATE = Decimal(env.str("EVENTS_TAX_RATE", default="0"))
+# The seller on every invoice (UK: name, address, and VAT number when registered).
+INVOICE_SELLER_NAME = env.str("INVOICE_SELLER_NAME", default=SITE_NAME)
+INVOICE_SELLER_ADDRESS = env.str(
+    "INVOICE_SELLER_ADDRESS", default="1 Example Street\nLondon\nEC1A 1AA\nUnited Kingdom"
+).replace("\\n", "\n")
+INVOICE_SELLER_VAT_NUMBER = env.str("INVOICE_SELLER_VAT_NUMBER", default="")
+INVOICE_SELLER_EMAIL = env.str("INVOICE_SELLER_EMAIL", default=DPO_EMAIL)
+# Accounting records (P18): orders, invoices and credit notes are kept this many years after the
+# end of the financial year of their last payment or refund (6: the UK rule; Germany keeps
+# invoices 8), then deleted by the retention job, erasure or not. The financial year ends on the
+# last day of FINANCIAL_YEAR_END_MONTH (12: the calendar year). The retention job counts in days:
+# the years, and one day for each leap day they can hold, so the period is never short.
+FINANCIAL_YEAR_END_MONTH = env.int("FINANCIAL_YEAR_END_MONTH", default=12)
+RETENTION_ACCOUNTING_YEARS = env.int("RETENTION_ACCOUNTING_YEARS", default=6)
+RETENTION_ACCOUNTING_DAYS = 365 * RETENTION_ACCOUNTING_YEARS + (RETENTION_ACCOUNTING_YEARS + 3) // 4
+# Orders never paid (lapsed or abandoned) hold a name and an address: gone after this.
+RETENTION_UNPAID_ORDER_DAYS = env.int("RETENTION_UNPAID_ORDER_DAYS", default=30)
 
 # One JSON object per line in production (for a log collector), plain lines in development;
 # either way without email or IP addresses (community/logs.py).

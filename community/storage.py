@@ -9,7 +9,7 @@ storage API (storage.open/save/delete, FileField), never through paths.
     s3://ACCESS_KEY:SECRET_KEY@BUCKET?...   (or the usual AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
 
 Both storages keep every object private (no public ACL, no public URL is ever given out):
-resources under `media/`, exports under `private/`.
+resources under `media/`, exports and issued invoices under `private/`.
 """
 
 from pathlib import Path
@@ -35,11 +35,17 @@ def file_storages(media_root: Path) -> dict:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": Path(media_root) / "private", "base_url": None},
         },
+        # Issued invoices and credit notes (forums/events/): never served by URL either; their
+        # files are named private/invoices/... under MEDIA_ROOT.
+        "invoices": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"base_url": None},
+        },
     }
 
 
 def storages_from_url(url: str, *, media_root: Path) -> dict:
-    """STORAGES["default"] and STORAGES["exports"] for this STORAGE_URL (empty: files)."""
+    """STORAGES["default"], ["exports"] and ["invoices"] for this STORAGE_URL (empty: files)."""
     if not url:
         return file_storages(media_root)
     parts = urlsplit(url)
@@ -66,4 +72,5 @@ def storages_from_url(url: str, *, media_root: Path) -> dict:
     return {
         "default": {"BACKEND": S3_BACKEND, "OPTIONS": {**options, "location": "media"}},
         "exports": {"BACKEND": S3_BACKEND, "OPTIONS": {**options, "location": "private"}},
+        "invoices": {"BACKEND": S3_BACKEND, "OPTIONS": {**options, "location": ""}},
     }

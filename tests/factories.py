@@ -1,4 +1,5 @@
 import time
+from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -9,6 +10,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from forums.models import Category, Post, Topic, User
 from forums.posting import reply, start_topic
@@ -131,6 +133,45 @@ class SponsorQuestionFactory(factory.django.DjangoModelFactory):
     resource = factory.SubFactory(ResourceFactory)
     text = factory.Sequence(lambda n: f"Question {n}?")
     kind = "text"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published event starting in a week, for two hours, with a free ticket type (see
+    `ticket` below) unless `tickets=False`."""
+
+    class Meta:
+        model = "events.Event"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Community meetup {n}")
+    slug = factory.Sequence(lambda n: f"community-meetup-{n}")
+    description = "Talks and **coffee**."
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + timedelta(hours=2))
+    time_zone = "Europe/London"
+    venue = "1 Example Street, London"
+    capacity = 50
+    published = True
+
+    @factory.post_generation
+    def tickets(event, create, extracted, **kwargs):
+        if create and extracted is not False:
+            TicketTypeFactory(event=event, quantity=event.capacity)
+
+
+class TicketTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.TicketType"
+
+    event = factory.SubFactory(EventFactory, tickets=False)
+    name = "Standard"
+    price = 0
+    quantity = 50
+
+
+def ticket(event):
+    """The event's first ticket type."""
+    return event.ticket_types.order_by("position", "id").first()
 
 
 class FeedbackFactory(factory.django.DjangoModelFactory):

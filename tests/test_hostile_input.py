@@ -25,6 +25,9 @@ from django.db import models
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from forums.events import links as event_links
+from forums.events import registration as event_registration
+from forums.events.models import Question
 from forums.notifications import MENTIONS_OFF_SALT, switch_off_token
 from privacy import consent
 from privacy.models import Consent, DataRequest
@@ -35,14 +38,18 @@ from privacy.sponsors import services as sponsors
 from .factories import (
     PASSWORD,
     CategoryFactory,
+    EventFactory,
     ModeratorFactory,
     PostFactory,
     ResourceFactory,
+    SponsorFactory,
     SponsorQuestionFactory,
     TopicFactory,
     UserFactory,
     authenticator_code,
+    ticket,
 )
+from .forums.events.payment_helpers import hostile_input_order
 from .html_forms import forms_in
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +93,7 @@ class World:
     unverified: object
     newsletter_token: str
     visitor_request: object
+    event: object
 
 
 @pytest.fixture
@@ -132,7 +140,26 @@ def world(fast_passwords, mailoutbox, eager_tasks, django_capture_on_commit_call
         unverified=unverified,
         newsletter_token=confirm_link.group(1),
         visitor_request=state.create(kind=DataRequest.Kind.ACCESS, email="visitor@example.org"),
+        event=_event_with_registrations(member),
     )
+
+
+def _event_with_registrations(member):
+    """An event with a question and a sponsor, the member's registration (with its sponsor
+    consent) and a visitor's, waiting for their address to be confirmed."""
+    event = EventFactory(sponsor=SponsorFactory())
+    Question.objects.create(event=event, text="Which talk?", required=True)
+    details = {"name": "Member", "email": member.email}
+    event_registration.register(event, ticket(event), user=member, details=details)
+    event_registration.register(
+        event, ticket(event), user=None, details={"name": "Visitor", "email": "v@example.org"}
+    )
+    return event
+
+
+def _event_token(world, *, visitor=False, salt=event_links.MANAGE_SALT):
+    found = world.event.registrations.get(user__isnull=visitor)
+    return signing.dumps({"r": found.pk, "c": found.code}, salt=salt)
 
 
 # How to reverse each URL pattern that takes arguments.
@@ -173,11 +200,41 @@ ARGUMENTS = {
         "slug": w.resource.slug,
         "token": sponsors.access_token(w.resource),
     },
+    # Paid tickets: the member's order and its payment; an invoice number that is not theirs.
+    "events:order": lambda w: {"pk": hostile_input_order(w.member).pk},
+    "events:payment": lambda w: {
+        "pk": hostile_input_order(w.member).pk,
+        "token": hostile_input_order(w.member).payments.get().token,
+    },
+    "events:order_document": lambda w: {
+        "pk": hostile_input_order(w.member).pk,
+        "number": "2026-000001",
+    },
+    "events:pay": lambda w: {
+        "token": event_manage_token(hostile_input_order(w.member).registrations.get())
+    },
+    "payments:process": lambda w: {"token": hostile_input_order(w.member).payments.get().token},
+    "payments:webhook": lambda w: {"variant": "default"},
     "resources:download": lambda w: {
         "slug": w.resource.slug,
         "token": sponsors.access_token(w.resource),
     },
+    "events:detail": lambda w: {"slug": w.event.slug},
+    "events:calendar": lambda w: {"slug": w.event.slug},
+    "events:attendees": lambda w: {"slug": w.event.slug},
+    "events:check_in": lambda w: {"slug": w.event.slug},
+    "events:confirm": lambda w: {
+        "token": _event_token(w, visitor=True, salt=event_links.CONFIRM_SALT)
+    },
+    "events:registration": lambda w: {"token": _event_token(w)},
+    "events:cancel": lambda w: {"token": _event_token(w)},
+    "events:claim": lambda w: {"token": _event_token(w)},
+    "events:stop_sponsor": lambda w: {"token": _event_token(w)},
 }
+
+
+def event_manage_token(registration) -> str:
+    return event_links.manage_url(registration, absolute=False).rstrip("/").rsplit("/", 1)[1]
 
 
 def url_names(patterns=None, namespace="", included_with_arguments=False):

@@ -24,14 +24,12 @@ ODD_MARKERS = ("tracker-4711", "p" * 4096, "<script>odd()", "odd()")
 # person their own request, export, confirmation link or policy notice, or a newsletter written
 # by staff, or the notice staff wrote to the people affected by a breach.
 NOT_FORUM_CONTENT = {
-    "export_id",
-    "request_id",
-    "policy_id",
-    "newsletter_id",
-    "email",
-    "text_id",
+    *("export_id", "request_id", "policy_id", "newsletter_id", "email", "text_id"),
     "breach_id",
+    *("registration_id", "kind"),  # events: one email about one registration, to its person
 }
+# Paid tickets: a buyer's own order, its refund and credit note (forums/events/order_tasks.py).
+NOT_FORUM_CONTENT |= {"order_id", "credit_note_id"}
 # Tasks called with each post's id: what the forum's content emails start from.
 CONTENT_ARGUMENTS = {"post_id"}
 

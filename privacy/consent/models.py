@@ -56,6 +56,7 @@ class Consent(models.Model):
         POLICY_UPDATE = "policy-update", "Acceptance of an updated policy"
         STAFF = "staff", "Staff, on the member's written request"
         RESOURCE_FORM = "resource-form", "Sponsored resource form"
+        EVENT_FORM = "event-form", "Event registration form"
         ERASURE = "erasure", "Erasure of the person's data"
 
     user = models.ForeignKey(

@@ -60,7 +60,7 @@ transaction and returns ``{key: (action, rows changed)}``.
 
 from .completeness import PERSON_NAME, personal_fields, undeclared_fields  # noqa: F401
 from .declaration import Declaration, LegalBasis  # noqa: F401
-from .erasure import Erasure, erase  # noqa: F401
+from .erasure import Erasure, erase, kept_on_erasure  # noqa: F401
 from .inventory import Holding, holders, inventory, members_holding  # noqa: F401
 from .members import describe_members, member_facts  # noqa: F401
 from .person import HASH_SALT, Person, keyed_hash  # noqa: F401
@@ -70,6 +70,7 @@ from .store import (  # noqa: F401
     _registry,
     declarations,
     export,
+    export_files,
     get,
     register,
     retention_rules,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
@@ -46,6 +47,10 @@ class Declaration:
     # the order of registration.
     erase_after: Iterable[str] = ()
     erase_before: Iterable[str] = ()
+    # Files that belong in the person's copy (P12), beside their records: ``files(person)``
+    # yields ``(name, file)``, a Django ``File`` or ``FieldFile`` (an invoice's PDF, say); the
+    # export puts each in its ZIP as ``files/<key>/<name>``.
+    files: Callable[[Person], Iterable[tuple[str, Any]]] | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "fields", tuple(self.fields))

@@ -70,3 +70,16 @@ def erase(subject, *, keep_posts: bool) -> dict[str, tuple[str, int]]:
 def delete_rows(queryset: QuerySet) -> int:
     """Delete the rows and say how many of the queryset's own model went (not the cascade)."""
     return queryset.delete()[1].get(queryset.model._meta.label, 0)
+
+
+def kept_on_erasure(subject) -> list:
+    """The declarations whose records of this person erasure keeps, whole or in part, with a
+    reason (accounting records, proof of consent...): what the erasure page tells them."""
+    person = Person.of(subject)
+    return [
+        declaration
+        for declaration in declarations()
+        if declaration.erasure.action != Erasure.DELETE
+        and declaration.erasure.reason
+        and any(True for _ in declaration.export_records(person))
+    ]

@@ -81,6 +81,15 @@ def export(subject) -> Iterator[tuple[Declaration, Iterator[dict]]]:
         yield declaration, declaration.export_records(person)
 
 
+def export_files(subject) -> Iterator[tuple[Declaration, str, object]]:
+    """Every file that belongs in a person's copy: (declaration, name, file), lazily."""
+    person = Person.of(subject)
+    for declaration in declarations():
+        if declaration.files is not None:
+            for name, file in declaration.files(person):
+                yield declaration, name, file
+
+
 def rows_of(subject) -> dict[type[models.Model], Q]:
     """Per model, a filter on the primary key that matches the rows every declaration whose
     exporter returns a QuerySet finds for a person (subqueries: nothing is loaded)."""

@@ -3,7 +3,8 @@
 
 Both files are written record by record from the registry's exporters into a temporary file, so
 a member with tens of thousands of posts never needs the whole export in memory. The site holds
-no files uploaded by members, so the ZIP holds only these two.
+no files uploaded by members; the files a declaration names as the person's (an invoice's PDF,
+say: ``Declaration.files``) go in beside them, under ``files/<kind>/``.
 """
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ def write_zip(fileobj, subject) -> None:
         html_file.seek(0)
         with archive.open("index.html", "w", force_zip64=True) as raw:
             shutil.copyfileobj(html_file, raw)
+        _write_files(archive, subject)
+
+
+def _write_files(archive, subject) -> None:
+    """The files that belong to the person (invoices, say), each under files/<kind>/."""
+    for declaration, name, file in registry.export_files(subject):
+        path = f"files/{declaration.key}/{name.replace('/', '_')}"
+        with file.open("rb") as source, archive.open(path, "w", force_zip64=True) as target:
+            shutil.copyfileobj(source, target)
 
 
 def _write(data, html, subject, generated) -> None:

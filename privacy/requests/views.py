@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import emails
+from .. import emails, registry
 from ..cookies.preferences import remembered_contact
 from ..stats import count_feature
 from . import limits, links, state
@@ -106,7 +106,8 @@ def erase_account(request):
     else:
         form = ErasureForm(user=request.user)
     status = 400 if form.errors else 200
-    return render(request, "privacy/request_erase.html", {"form": form}, status=status)
+    context = {"form": form, "kept": registry.kept_on_erasure(request.user)}
+    return render(request, "privacy/request_erase.html", context, status=status)
 
 
 def new_request(request):

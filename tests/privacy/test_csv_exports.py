@@ -18,12 +18,19 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from forums.events.models import Question, Registration
 from privacy import consent
 from privacy.csv_export import FORMULA_TRIGGERS, csv_response
 from privacy.models import Consent, DailyVisitCount, Lead
 from privacy.sponsors import services as sponsors
 
-from ..factories import ResourceFactory, SponsorFactory, SponsorQuestionFactory
+from ..factories import (
+    EventFactory,
+    ResourceFactory,
+    SponsorFactory,
+    SponsorQuestionFactory,
+    ticket,
+)
 from ..html_forms import forms_in
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +49,8 @@ NOT_EXPORT_PAGES = {
     "privacy_newsletter_send": "confirms and queues a newsletter; sends email, gives no file",
     "privacy_resource_file": "the sponsor's own uploaded file, given back as uploaded",
     "privacy_datarequest_step": "a data request's next-step button: runs a list action (POST)",
+    "events_invoice_pdf": "an issued invoice's PDF, as issued",
+    "events_creditnote_pdf": "an issued credit note's PDF, as issued",
 }
 # Admin actions that give no CSV, and why.
 NOT_EXPORT_ACTIONS = {
@@ -77,6 +86,8 @@ NOT_EXPORT_ACTIONS = {
     "disable_tasks": "django-celery-beat: schedules",
     "toggle_tasks": "django-celery-beat: schedules",
     "run_tasks": "django-celery-beat: sends the selected periodic tasks to the broker now",
+    "cancel_events": "events: cancels the events and emails everyone registered",
+    "cancel_registrations": "events: cancels registrations and emails their people",
 }
 STANDARD_ADMIN_PAGES = ("_changelist", "_add", "_history", "_delete", "_change")
 
@@ -109,12 +120,41 @@ def hostile_data(client):
         text=sponsors.consent_text(sponsor),
     )
     lead.save(update_fields=["consent"])
+    _hostile_attendees(sponsor)
     today = timezone.localdate()
     for n, cell in enumerate(HOSTILE_CELLS):
         for dimension in DailyVisitCount.Dimension.values:
             DailyVisitCount.objects.create(
                 day=today - timedelta(days=n), dimension=dimension, value=cell, views=n + 1
             )
+
+
+def _hostile_attendees(sponsor):
+    """An event sponsored by the sponsor, with two attendees who let it have their details:
+    between them every text cell of the attendee and sponsor exports is hostile."""
+    event = EventFactory(title=hostile(0), sponsor=sponsor)
+    question = Question.objects.create(event=event, text=hostile(1))
+    for n, (name, company, job_title) in enumerate([(1, 2, 3), (4, 5, 0)]):
+        email = f"-attendee{n}@example.org"
+        choice = consent.record(
+            email=email,
+            purpose=sponsors.purpose(sponsor),
+            granted=True,
+            source=Consent.Source.EVENT_FORM,
+            text=sponsors.consent_text(sponsor),
+        )
+        attendee = Registration.objects.create(
+            event=event,
+            ticket_type=ticket(event),
+            name=hostile(name),
+            email=email,
+            company=hostile(company),
+            job_title=hostile(job_title),
+            needs=hostile(name),
+            status=Registration.Status.CONFIRMED,
+            sponsor_consent=choice,
+        )
+        attendee.answers.create(question=question, question_text=question.text, text=hostile(n))
 
 
 def cells(response) -> list[str]:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from forums import demo_content, search
+from forums.events import demo as events_demo
 from forums.markup import render_post
 from forums.models import (
     CATEGORY_PALETTE,
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         self.seed_topics(topics)
         self.seed_replies(posts)
         sponsors_demo.seed()  # a sponsored report and webinar on /resources/
+        events_demo.seed()  # a free event, a past one and a paid one on /events/
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(
             f"\nAdmin: sign in at /admin/ as '{admin.username}' with password '{ADMIN_PASSWORD}'.\n"

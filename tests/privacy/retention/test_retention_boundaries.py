@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from forums.events.models import Answer, Registration
 from forums.models import (
     EmailAddressAdded,
     ErasedUsername,
@@ -46,13 +47,16 @@ from privacy.requests import state
 from privacy.retention import job
 
 from ...factories import (
+    EventFactory,
     FeedbackFactory,
     PostFactory,
     ResourceFactory,
     SponsorFactory,
     StaffFactory,
     UserFactory,
+    ticket,
 )
+from ...forums.events.payment_helpers import RETENTION_MAKERS as PAID_TICKET_MAKERS
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +81,20 @@ def _superseded_consent(moment):
     Consent.objects.filter(pk=grant.pk).update(created=moment)
     Consent.objects.filter(pk=withdrawal.pk).update(created=moment + SECOND)
     return grant
+
+
+def _attendee(moment, needs=""):
+    """A registration for an event that ended at `moment` (clocks start at the event's end)."""
+    event = EventFactory(starts_at=moment - timedelta(hours=2), ends_at=moment)
+    return Registration.objects.create(
+        event=event,
+        ticket_type=ticket(event),
+        name="Attendee",
+        email="attendee@example.org",
+        status=Registration.Status.CONFIRMED,
+        needs=needs,
+        needs_consent_at=moment - timedelta(days=30) if needs else None,
+    )
 
 
 def _session(moment):
@@ -300,6 +318,12 @@ MAKERS = {
     "unverified-email-addresses": _unverified_address,
     "erased-usernames": _erased_username,
     "sponsor-contacts": _idle_sponsor,
+    "event-attendees": lambda moment: _attendee(moment),
+    "event-needs": lambda moment: _attendee(moment, needs="A hearing loop"),
+    "event-answers": lambda moment: Answer.objects.create(
+        registration=_attendee(moment), question_text="Which talk?", text="The first"
+    ),
+    **PAID_TICKET_MAKERS,
 }
 RULES = registry.retention_rules()
 
