@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community.celery import enqueue
+from privacy.stats import count_feature
 
 from . import checkout, notices
 from .models import Answer, Event, Registration, TicketType
@@ -102,6 +103,7 @@ def register(
         registration.save(update_fields=["status"])
     if registration.status != Status.AWAITING_PAYMENT:
         notify(registration, registration.status)  # pending, confirmed or waiting
+    transaction.on_commit(lambda: count_feature("event-registration"))
     return registration
 
 

@@ -29,6 +29,7 @@ from payments import PaymentError, PaymentStatus
 from payments.signals import status_changed
 
 from community.celery import enqueue
+from privacy.stats import count_feature
 
 from . import registration as registrations
 from .invoicing import financial_year_end, issue_credit_note, issue_invoice, tax_on
@@ -148,6 +149,7 @@ def record_payment(payment: Payment) -> None:
         registration.status = Registration.Status.CONFIRMED
         registration.save(update_fields=["status", "updated"])
         registrations.notify(registration, "confirmed")
+        transaction.on_commit(lambda: count_feature("ticket-sale"))
     issue_invoice(order, now)
     enqueue("events.send_order_paid", order.pk)
 

@@ -14,7 +14,14 @@ from types import SimpleNamespace
 import pytest
 
 from privacy.models import DataRequest
-from tests.factories import PASSWORD, PostFactory, ResourceFactory, TopicFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    EventFactory,
+    PostFactory,
+    ResourceFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 from .axe import AXE_OPTIONS, BLOCKING, DARK_OPTIONS, counts, describe, violations
 from .conftest import load_site_data, sign_in
@@ -53,12 +60,18 @@ PAGES = [
     ("feedback", lambda data: "/feedback/", None),
     ("feedback-published", lambda data: "/feedback/published/", None),
     ("transparency", lambda data: "/privacy/transparency/", None),
+    ("events", lambda data: "/events/", None),
+    ("past-events", lambda data: "/events/?when=past", None),
+    ("event-visitor", lambda data: data.event.get_absolute_url(), None),
+    ("event-member", lambda data: data.event.get_absolute_url(), "member"),
+    ("your-events", lambda data: "/events/mine/", "member"),
+    ("orders", lambda data: "/events/orders/", "member"),
 ]
 
 
 @pytest.fixture
 def data(live_server):
-    """A small community: a topic with replies, a member, a published resource."""
+    """A small community: a topic with replies, a member, a published resource, an event."""
     load_site_data()
     member = UserFactory(username="amina")
     topic = TopicFactory(
@@ -69,7 +82,11 @@ def data(live_server):
     for text in ("Ours lasted two years.", "The cheap ones broke at the hinge."):
         PostFactory(topic=topic, source=text)
     return SimpleNamespace(
-        site=live_server.url, member=member, topic=topic, resource=ResourceFactory()
+        site=live_server.url,
+        member=member,
+        topic=topic,
+        resource=ResourceFactory(),
+        event=EventFactory(title="Coaching clinic", topic=topic),
     )
 
 

@@ -3,11 +3,9 @@ phone size, with the due date, days left and next step at the top, saved with th
 screenshots under var/screenshots/look/; the list fits a 1280 px screen with its due date, days
 left and handler in view."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -17,7 +15,8 @@ from privacy.models import DataRequest
 from privacy.requests import state
 from tests.factories import StaffFactory, TopicFactory, UserFactory
 
-from .test_look import DATA_MIGRATIONS, SHOTS, SIZES
+from .conftest import load_site_data
+from .test_look import SHOTS, SIZES
 
 Kind = DataRequest.Kind
 
@@ -26,8 +25,7 @@ Kind = DataRequest.Kind
 def officer_site(live_server):
     """The live site with a few requests in different states, and an administrator's session
     (signed in with a second factor, as the admin requires)."""
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    load_site_data()
     officer = StaffFactory(username="priya.officer", second_factor=True)
     today = timezone.localdate()
     # A member's erasure would run at once: a visitor's waits for staff.

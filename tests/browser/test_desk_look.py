@@ -2,12 +2,10 @@
 (var/screenshots/desk/desk.png) and no accessibility violation axe-core finds in the desk itself.
 """
 
-import importlib
 from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
@@ -15,7 +13,7 @@ from privacy.models import DataRequest, UndeclaredCookie
 from privacy.requests import state
 from tests.factories import StaffFactory, UserFactory, subscribe_to_newsletter
 
-from .test_look import DATA_MIGRATIONS
+from .conftest import load_site_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,8 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def desk_site(live_server, settings):
     """The live site with a few things for the officer to see: an overdue request, one due soon,
     an undeclared cookie, newsletter opt-ins."""
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    load_site_data()
     settings.DPO_EMAIL = "dpo@community.example"
     for _ in range(6):
         subscribe_to_newsletter(user=UserFactory())

@@ -2,33 +2,20 @@
 ticket with the test provider ("test payment: no money moves"), then open the invoice's PDF from
 their account. Screenshots of each step go to var/screenshots/events/."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from forums.events.models import Invoice, Order, Registration
 
 from ..factories import PASSWORD, EventFactory, UserFactory
 from ..forums.events.payment_helpers import paid_event
+from .conftest import load_site_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# Data migrations whose rows the pages need: a transactional test's flush removes them.
-DATA_MIGRATIONS = [
-    ("privacy.migrations.0002_first_policies_and_wordings", "load"),
-    ("privacy.migrations.0006_cookie_groups", "load"),
-    ("privacy.migrations.0007_newsletter_and_policy_notices", "add_wordings"),
-    ("privacy.migrations.0013_consent_email_hash", "add_erasure_wording"),
-    ("privacy.migrations.0016_short_cookie_banner_wording", "add_wording"),
-    ("privacy.migrations.0017_declare_composer_drafts", "declare"),
-]
 
 
 @pytest.fixture
 def site(live_server, settings, eager_tasks):
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    load_site_data()
     settings.SITE_URL = live_server.url  # where the provider sends the buyer back
     return live_server.url
 

@@ -17,6 +17,8 @@ from payments import PaymentStatus
 
 from forums.events import links, registration, sales
 from forums.events.models import CreditNote, Invoice, Order, Payment, Registration
+from privacy.models import DailyVisitCount
+from privacy.stats import flush
 
 from ...factories import UserFactory
 from .payment_helpers import (
@@ -403,3 +405,14 @@ def test_the_orders_page_costs_the_same_queries_for_one_order_or_many(
     with django_assert_max_num_queries(one):
         user_client.get(reverse("events:orders"))
     assert queries_for_the_page() == one
+
+
+def test_registrations_and_ticket_sales_are_counted_without_anyone_in_them(user_client, run_tasks):
+    flush.flush_visit_counts()
+    with run_tasks():
+        order = order_from(register(user_client, paid_event()))
+        choose_test_payment(user_client, order)
+        answer_test_payment(user_client, order)
+    flush.flush_visit_counts()
+    counts = DailyVisitCount.objects.filter(dimension="feature")
+    assert dict(counts.values_list("value", "views")) == {"event-registration": 1, "ticket-sale": 1}
