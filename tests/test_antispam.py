@@ -26,10 +26,11 @@ import community
 import forums
 import privacy
 from community import antispam
+from forums.events.models import Registration
 from forums.models import Post, Report, Topic, User
 from privacy.models import DataRequest, Feedback, Lead
 
-from .factories import PostFactory, ResourceFactory, TopicFactory, UserFactory
+from .factories import EventFactory, PostFactory, ResourceFactory, TopicFactory, UserFactory
 from .html_forms import forms_in
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,10 @@ EXEMPT = {
     "forums.forms.PostModerationForm": "moderators only, who have a second factor",
     "forums.account_forms.LoginForm": "signs in: allauth's rate limits stop guessing",
     "privacy.requests.forms.ErasureForm": "a member's own erasure, confirmed with the password",
+    "forums.events.forms.CheckInForm": "staff with the attendee permission, at the door",
+    "forums.events.order_forms.PaymentChoiceForm": (
+        "the buyer's own held order, reached after a registration that carried the check"
+    ),
 }
 # Whole modules of forms that only staff see, in the admin behind a second factor (besides
 # every admin.py and admin_forms.py).
@@ -159,6 +164,11 @@ CASES = {
         {"name": "Ada Reader", "email": "ada@example.org"},
         lambda w: Lead.objects.count() == 1,
     ),
+    "event registration": Case(
+        lambda w: w.event.get_absolute_url(),
+        {"name": "Ada Reader", "email": "ada@example.org"},
+        lambda w: Registration.objects.filter(email="ada@example.org").exists(),
+    ),
 }
 
 
@@ -169,6 +179,7 @@ def world(strict_antispam, mailoutbox, eager_tasks):
         member=UserFactory(),
         topic=TopicFactory(author=UserFactory()),
         resource=ResourceFactory(),
+        event=EventFactory(),
     )
 
 

@@ -4,6 +4,7 @@ field, the sponsor box) and the staff's check-in form."""
 from django import forms
 from django.utils import timezone
 
+from community.antispam import AntiSpamMixin
 from community.validators import validate_single_line
 from privacy.models import ConsentText
 from privacy.sponsors import services as sponsor_services
@@ -20,7 +21,7 @@ NEEDS_REASON = (
 )
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(AntiSpamMixin, forms.Form):
     ticket_type = forms.ModelChoiceField(
         queryset=TicketType.objects.none(),
         empty_label=None,

@@ -49,7 +49,9 @@ def _counted(found: list[Declaration]) -> list[Holding]:
     query; people is None when a declaration's rows name nobody."""
     parts = {declaration.key: _rows_and_people(declaration) for declaration in found}
     counts = aggregate_each(
-        parts, "COUNT(part.held), COUNT(DISTINCT part.member), COUNT(DISTINCT part.address)"
+        parts,
+        "COUNT(part.inventory_held), COUNT(DISTINCT part.inventory_member), "
+        "COUNT(DISTINCT part.inventory_address)",
     )
     holdings = []
     for declaration in found:
@@ -65,17 +67,20 @@ def _rows_and_people(declaration: Declaration) -> QuerySet:
     member named by any link counts once."""
     rows = held_rows(declaration).order_by()
     if _is_user_model(declaration):
-        return rows.values(held=Value(1), member=F("pk"), address=NO_ADDRESS)
+        return rows.values(
+            inventory_held=Value(1), inventory_member=F("pk"), inventory_address=NO_ADDRESS
+        )
     links, address = _links(declaration), _address_field(declaration)
     unlinked = NO_ADDRESS if address is None else NullIf(Lower(address), Value(""))
     if address is not None and links:
         no_member = Q(**{f"{link}__isnull": True for link in links})
         unlinked = Case(When(no_member, then=unlinked), output_field=models.CharField())
     first = F(links[0]) if links else NO_MEMBER
-    found = rows.values(held=Value(1), member=first, address=unlinked)
+    # Prefixed names: a model may have its own "address" or "member" field.
+    found = rows.values(inventory_held=Value(1), inventory_member=first, inventory_address=unlinked)
     more = [
         rows.filter(**{f"{link}__isnull": False}).values(
-            held=NO_MEMBER, member=F(link), address=NO_ADDRESS
+            inventory_held=NO_MEMBER, inventory_member=F(link), inventory_address=NO_ADDRESS
         )
         for link in links[1:]
     ]

@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from forums.models import User
 from tests.factories import TopicFactory
 
+from .conftest import load_site_data
 from .test_passkeys import page_with_authenticator, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_newcomer_joins_with_a_passkey_and_comes_back_with_it(
     browser, live_server, mailoutbox, screenshots
 ):
+    load_site_data()  # the terms and wordings the sign-up form shows
     topic = TopicFactory(title="Rota swaps that work")
     page = page_with_authenticator(browser, live_server)
     page.goto(f"/accounts/signup/?next={topic.get_absolute_url()}")

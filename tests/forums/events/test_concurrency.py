@@ -12,7 +12,7 @@ from forums.events.models import Registration
 from ...factories import EventFactory, UserFactory, ticket
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL: SQLite has one writer at a time and no row locks to test",
