@@ -17,6 +17,7 @@ from .models import POSTS_PER_PAGE, Post, TopicRead
 from .querysets import can_moderate
 
 NEW_TOPIC_DAYS = 7
+VISIT_PRECISION = timedelta(hours=1)
 
 
 def with_last_read(topics, user):
@@ -50,19 +51,16 @@ def mark_unread(topics, user) -> None:
 
 def mark_read(user, topic, up_to: int) -> int | None:
     """Record that the member has been shown the topic's posts up to position `up_to`; returns
-    how far they had read before (None on their first visit)."""
+    how far they had read before (None on their first visit). Reading again what they had read
+    within the hour writes nothing: `updated` (the last visit, which retention counts from) is
+    kept to the hour, so a GET writes only when there is news to record."""
     now = timezone.now()
-    before = (
-        TopicRead.objects.filter(user=user, topic=topic)
-        .values_list("last_read_position", flat=True)
-        .first()
-    )
+    read = TopicRead.objects.filter(user=user, topic=topic)
+    before, updated = read.values_list("last_read_position", "updated").first() or (None, None)
     if before is None:
         TopicRead.objects.get_or_create(
             user=user, topic=topic, defaults={"last_read_position": up_to, "updated": now}
         )
-    else:  # always written: `updated` is the last visit, which retention counts from
-        TopicRead.objects.filter(user=user, topic=topic).update(
-            last_read_position=Greatest(F("last_read_position"), Value(up_to)), updated=now
-        )
+    elif up_to > before or updated < now - VISIT_PRECISION:
+        read.update(last_read_position=Greatest(F("last_read_position"), Value(up_to)), updated=now)
     return before

@@ -72,6 +72,7 @@ def test_topic_page_query_count_is_constant(member_client, django_assert_max_num
     topic = TopicFactory()
     url = topic.get_absolute_url()
     member_client.get(url)
+    PostFactory(topic=topic)  # news to record as read, as in the bigger topic below
     few = queries(member_client, url)
     for _ in range(19):
         author = UserFactory(job_title="Planner", company="Acme")
@@ -87,6 +88,7 @@ def test_topic_page_for_moderators_query_count_is_constant(
     topic = TopicFactory()
     url = topic.get_absolute_url()
     moderator_client.get(url)
+    PostFactory(topic=topic)  # news to record as read, as in the bigger topic below
     few = queries(moderator_client, url)
     for _ in range(19):
         PostFactory(topic=topic)
@@ -133,3 +135,45 @@ def test_forum_query_budgets_for_a_visitor(client):
     # with their headlines; SQLite: the ranked matches, the posts shown, their snippets. Both:
     # the categories the filter offers.
     assert forum_queries(client, "/search/?q=forecast") == (6 if search.uses_full_text() else 4)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+# The topic's view counter, and the reply-email switch of a participant who was emailed (a
+# statement that changes no row unless they were).
+DOCUMENTED_GET_WRITES = (
+    'UPDATE "forums_topic" SET "view_count"',
+    'UPDATE "forums_topicparticipant"',
+)
+
+
+def writes(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith(WRITES)]
+
+
+def test_a_members_walk_through_the_forum_writes_nothing_but_the_view_count(client):
+    topic = grow_forum(categories=1, topics=2)[0]
+    member = UserFactory()
+    PostFactory(topic=topic, author=member)
+    client.force_login(member)
+    pages = ["/", topic.category.get_absolute_url(), topic.get_absolute_url()]
+    pages += [f"/u/{member.username}/", "/search/?q=forecast"]
+    for url in pages:  # first visits: the session's terms check, the topic's first read
+        client.get(url)
+    for url in pages:
+        unexpected = [
+            sql for sql in writes(client, url) if not sql.startswith(DOCUMENTED_GET_WRITES)
+        ]
+        assert unexpected == [], url
+
+
+def test_news_in_a_topic_is_recorded_as_read_on_the_next_visit(client):
+    topic = TopicFactory()
+    member = UserFactory()
+    client.force_login(member)
+    client.get(topic.get_absolute_url())
+    assert not [sql for sql in writes(client, topic.get_absolute_url()) if "topicread" in sql]
+    PostFactory(topic=topic)
+    assert [sql for sql in writes(client, topic.get_absolute_url()) if "topicread" in sql]
+    assert member.topic_reads.get().last_read_position == 2
