@@ -110,7 +110,7 @@ def home(request):
         {
             "categories": categories,
             "latest_topics": latest,
-            "cache_generation": pagecache.for_visitor(request),
+            "cache_generation": pagecache.for_visitor(request, pagecache.HOME_KEY),
         },
     )
 
@@ -135,7 +135,7 @@ def category_detail(request, slug):
             "page": page,
             "subcategories": category.children.visible_to(request.user),
             "can_start_topic": may_start_topic(request.user, category),
-            "cache_generation": pagecache.for_visitor(request),
+            "cache_generation": pagecache.for_visitor(request, pagecache.category_key(category.pk)),
         },
     )
 
@@ -275,7 +275,7 @@ def topic_detail(request, pk, slug):
             "form": form,
             "can_moderate": moderator,
             "moderation_form": TopicModerationForm() if moderator else None,
-            "cache_generation": pagecache.for_visitor(request),
+            "cache_generation": pagecache.for_visitor(request, pagecache.topic_key(topic.pk)),
             "preview": preview,
             "draft_key": f"reply:{topic.pk}",
             "first_unread_position": first_unread,

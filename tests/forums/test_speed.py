@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_visitor_page_cache(monkeypatch):
     """Measure the pages as rendered from the database, not from the visitors' page cache."""
-    monkeypatch.setattr(pagecache, "for_visitor", lambda request: None)
+    monkeypatch.setattr(pagecache, "for_visitor", lambda request, key: None)
 
 
 def queries(client, url) -> int:
