@@ -177,3 +177,39 @@ def test_news_in_a_topic_is_recorded_as_read_on_the_next_visit(client):
     PostFactory(topic=topic)
     assert [sql for sql in writes(client, topic.get_absolute_url()) if "topicread" in sql]
     assert member.topic_reads.get().last_read_position == 2
+
+
+# A signed-in member's whole request: the user and their second-factor check (the session comes
+# from the cache), then the page's own queries; the topic page adds its view count, the reply
+# email switch and the unread marker (read, and written when there was news).
+MEMBER_BUDGETS = {"home": 6, "category": 7, "topic": 8, "profile": 6}
+
+
+def member_pages(topic, member) -> dict[str, str]:
+    return {
+        "home": "/",
+        "category": topic.category.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+        "profile": f"/u/{member.username}/",
+    }
+
+
+@pytest.mark.parametrize("page", sorted(MEMBER_BUDGETS))
+def test_a_signed_in_members_pages_keep_their_budget_as_the_forum_grows(
+    client, page, django_assert_max_num_queries
+):
+    topic = grow_forum(categories=1, topics=1, replies=1)[0]
+    member = UserFactory()
+    PostFactory(topic=topic, author=member)
+    client.force_login(member)
+    url = member_pages(topic, member)[page]
+    client.get(url)  # the session's one-off terms check, the first read of the topic
+    PostFactory(topic=topic)  # news since the last visit
+    with django_assert_max_num_queries(MEMBER_BUDGETS[page]):
+        assert client.get(url).status_code == 200
+    grow_forum(categories=3, topics=4, replies=3)
+    for _ in range(10):
+        PostFactory(topic=topic, author=UserFactory(job_title="Planner", company="Acme"))
+        PostFactory(topic=TopicFactory(category=topic.category), author=member)
+    with django_assert_max_num_queries(MEMBER_BUDGETS[page]):
+        assert client.get(url).status_code == 200
