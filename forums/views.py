@@ -256,8 +256,9 @@ def topic_detail(request, pk, slug):
     count_view(request, topic)
     first_unread = None
     if request.user.is_authenticated:
-        notifications.mark_visited(request.user, topic.pk)
-        if request.method == "GET":
+        if request.method != "GET":  # a GET: checked in reading.mark_read's query
+            notifications.mark_visited(request.user, topic.pk)
+        else:
             shown_up_to = min(number * POSTS_PER_PAGE, topic.last_position)
             before = reading.mark_read(request.user, topic, shown_up_to)
             if before is not None and before < shown_up_to:
