@@ -19,17 +19,17 @@ class _ShortLived:
     def __init__(self, cache):
         self._cache = cache
 
-    def get(self, key, default=None):
-        return self._cache.get(key, default)
+    def __getattr__(self, name):  # get, delete and their async forms: the cache's own
+        return getattr(self._cache, name)
+
+    def __contains__(self, key):
+        return key in self._cache
 
     def set(self, key, value, timeout):
         self._cache.set(key, value, min(timeout, CACHE_SECONDS))
 
-    def delete(self, key):
-        return self._cache.delete(key)
-
-    def __contains__(self, key):
-        return self._cache.has_key(key)
+    async def aset(self, key, value, timeout):
+        await self._cache.aset(key, value, min(timeout, CACHE_SECONDS))
 
 
 class SessionStore(CachedDBStore):

@@ -17,6 +17,7 @@ from django.utils import timezone
 import community.settings as project_settings
 from community import outages
 from community.celery import app as celery_app
+from community.sessions import CACHE_SECONDS, SessionStore
 from privacy.models import DataRequest
 from privacy.requests import sweep
 
@@ -208,3 +209,13 @@ def test_members_stay_signed_in_while_redis_is_down_and_signed_out_after(own_red
     thief = Client(HTTP_USER_AGENT=BROWSER)
     thief.cookies["sessionid"] = cookie
     assert thief.get("/accounts/profile/").status_code == 302  # to the sign-in page
+
+
+def test_a_sessions_cached_copy_lives_five_minutes_at_most(client, user):
+    client.force_login(user)
+    assert client.get("/accounts/profile/").status_code == 200
+    store = SessionStore(client.cookies["sessionid"].value)
+    key = store.cache_key
+    assert store._cache.get(key) is not None
+    if hasattr(store._cache._cache, "ttl"):  # django-redis
+        assert 0 < store._cache._cache.ttl(key) <= CACHE_SECONDS
