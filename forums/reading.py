@@ -9,14 +9,16 @@ Visitors have no markers: nothing about them is stored.
 
 from datetime import timedelta
 
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from .models import POSTS_PER_PAGE, Post, TopicRead
+from . import notifications
+from .models import POSTS_PER_PAGE, Post, TopicParticipant, TopicRead
 from .querysets import can_moderate
 
 NEW_TOPIC_DAYS = 7
+VISIT_PRECISION = timedelta(hours=1)
 
 
 def with_last_read(topics, user):
@@ -49,20 +51,22 @@ def mark_unread(topics, user) -> None:
 
 
 def mark_read(user, topic, up_to: int) -> int | None:
-    """Record that the member has been shown the topic's posts up to position `up_to`; returns
-    how far they had read before (None on their first visit)."""
+    """Record that the member has been shown the topic's posts up to position `up_to`, and let
+    the next reply email them again (notifications.mark_visited) if one did; returns how far
+    they had read before (None on their first visit). One query when there is nothing to
+    record: reading again what they had read within the hour writes nothing, `updated` (the last
+    visit, which retention counts from) being kept to the hour."""
     now = timezone.now()
-    before = (
-        TopicRead.objects.filter(user=user, topic=topic)
-        .values_list("last_read_position", flat=True)
-        .first()
-    )
+    read = TopicRead.objects.filter(user=user, topic=topic)
+    emailed = TopicParticipant.objects.filter(user=user, topic=topic, emailed=True)
+    row = read.values_list("last_read_position", "updated", Exists(emailed)).first()
+    before, updated, was_emailed = row or (None, None, True)
+    if was_emailed:
+        notifications.mark_visited(user, topic.pk)
     if before is None:
         TopicRead.objects.get_or_create(
             user=user, topic=topic, defaults={"last_read_position": up_to, "updated": now}
         )
-    else:  # always written: `updated` is the last visit, which retention counts from
-        TopicRead.objects.filter(user=user, topic=topic).update(
-            last_read_position=Greatest(F("last_read_position"), Value(up_to)), updated=now
-        )
+    elif up_to > before or updated < now - VISIT_PRECISION:
+        read.update(last_read_position=Greatest(F("last_read_position"), Value(up_to)), updated=now)
     return before

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from . import search
 from .adapters import client_ip
 from .models import Category, EmailAddressAdded, Post, SignIn, Topic, User
-from .pagecache import forum_changed
+from .pagecache import forum_changed, topic_changed
 from .posting import bulk_delete_in_progress, recount_category, recount_topic
 
 
@@ -81,25 +81,43 @@ SHOWN_TO_VISITORS = {
 }
 
 
+# Where a post or a topic is: a change that moves one refreshes every visitor's page.
+CONTAINER = {Post: "topic", Topic: "category"}
+
+
 def note_visible_change(sender, instance, update_fields, **kwargs):
-    """Before a save: does it change anything visitors see? The answer waits on the instance
-    for forum_changed_if_visible, which runs once the row is written."""
+    """Before a save: does it change anything visitors see, and does it move the post or topic?
+    The answers wait on the instance for forum_changed_if_visible, which runs once the row is
+    written."""
     attnames = [sender._meta.get_field(name).attname for name in SHOWN_TO_VISITORS[sender]]
+    container = CONTAINER.get(sender)
+    moved = container is None
     if instance._state.adding:
         changed = sender is not User  # a new account is on no page until it posts
     elif update_fields is not None:  # names or attnames ("topic" or "topic_id")
         changed = not update_fields.isdisjoint(SHOWN_TO_VISITORS[sender] + attnames)
+        moved = moved or not update_fields.isdisjoint({container, f"{container}_id"})
     else:
         before = sender._base_manager.filter(pk=instance.pk).values(*attnames).first()
         changed = before is None or any(
             before[attname] != getattr(instance, attname) for attname in attnames
         )
+        field = f"{container}_id"
+        moved = moved or before is None or before[field] != getattr(instance, field)
     instance._changes_what_visitors_see = changed
+    instance._moves_for_visitors = moved
 
 
 def forum_changed_if_visible(sender, instance, **kwargs):
-    if getattr(instance, "_changes_what_visitors_see", True):
+    """A post or a topic changed in place refreshes its own pages; anything else every page."""
+    if not getattr(instance, "_changes_what_visitors_see", True):
+        return
+    if getattr(instance, "_moves_for_visitors", True):
         forum_changed()
+    elif sender is Post:
+        topic_changed(instance.topic_id, instance.topic.category_id)
+    else:
+        topic_changed(instance.pk, instance.category_id)
 
 
 for model in SHOWN_TO_VISITORS:

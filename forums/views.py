@@ -110,7 +110,7 @@ def home(request):
         {
             "categories": categories,
             "latest_topics": latest,
-            "cache_generation": pagecache.for_visitor(request),
+            "cache_generation": pagecache.for_visitor(request, pagecache.HOME_KEY),
         },
     )
 
@@ -135,7 +135,7 @@ def category_detail(request, slug):
             "page": page,
             "subcategories": category.children.visible_to(request.user),
             "can_start_topic": may_start_topic(request.user, category),
-            "cache_generation": pagecache.for_visitor(request),
+            "cache_generation": pagecache.for_visitor(request, pagecache.category_key(category.pk)),
         },
     )
 
@@ -256,8 +256,9 @@ def topic_detail(request, pk, slug):
     count_view(request, topic)
     first_unread = None
     if request.user.is_authenticated:
-        notifications.mark_visited(request.user, topic.pk)
-        if request.method == "GET":
+        if request.method != "GET":  # a GET: checked in reading.mark_read's query
+            notifications.mark_visited(request.user, topic.pk)
+        else:
             shown_up_to = min(number * POSTS_PER_PAGE, topic.last_position)
             before = reading.mark_read(request.user, topic, shown_up_to)
             if before is not None and before < shown_up_to:
@@ -275,7 +276,7 @@ def topic_detail(request, pk, slug):
             "form": form,
             "can_moderate": moderator,
             "moderation_form": TopicModerationForm() if moderator else None,
-            "cache_generation": pagecache.for_visitor(request),
+            "cache_generation": pagecache.for_visitor(request, pagecache.topic_key(topic.pk)),
             "preview": preview,
             "draft_key": f"reply:{topic.pk}",
             "first_unread_position": first_unread,

@@ -10,12 +10,14 @@ import time
 
 import pytest
 import redis
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
 import community.settings as project_settings
 from community import outages
 from community.celery import app as celery_app
+from community.sessions import CACHE_SECONDS, SessionStore
 from privacy.models import DataRequest
 from privacy.requests import sweep
 
@@ -189,3 +191,31 @@ def test_a_hung_redis_costs_a_data_request_seconds_not_minutes(client, hung_redi
     assert time.monotonic() - started < 10
     assert "preparing a copy of your data" in response.content.decode()
     assert DataRequest.objects.get(user=member).status == DataRequest.Status.IN_PROGRESS
+
+
+def test_members_stay_signed_in_while_redis_is_down_and_signed_out_after(own_redis):
+    """Sessions are read from the cache (community.sessions) and written to the database."""
+    member = UserFactory()
+    browser = Client(HTTP_USER_AGENT=BROWSER)
+    assert browser.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
+    cookie = browser.cookies["sessionid"].value
+    assert member.username in browser.get("/accounts/profile/").content.decode()
+    assert own_redis.client().keys("*sessions.cached_db*")  # the session came from the cache
+    own_redis.stop()
+    assert member.username in browser.get("/accounts/profile/").content.decode()
+    assert browser.post("/accounts/logout/").status_code == 302
+    own_redis.start()
+    caches["default"]._down_until = 0  # tried again at once, not after RETRY_AFTER seconds
+    thief = Client(HTTP_USER_AGENT=BROWSER)
+    thief.cookies["sessionid"] = cookie
+    assert thief.get("/accounts/profile/").status_code == 302  # to the sign-in page
+
+
+def test_a_sessions_cached_copy_lives_five_minutes_at_most(client, user):
+    client.force_login(user)
+    assert client.get("/accounts/profile/").status_code == 200
+    store = SessionStore(client.cookies["sessionid"].value)
+    key = store.cache_key
+    assert store._cache.get(key) is not None
+    if hasattr(store._cache._cache, "ttl"):  # django-redis
+        assert 0 < store._cache._cache.ttl(key) <= CACHE_SECONDS

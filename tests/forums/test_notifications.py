@@ -51,6 +51,21 @@ def test_participants_get_one_email_per_topic_until_they_visit(client, mailoutbo
     assert len(mailoutbox) == 2
 
 
+def test_a_participant_who_read_the_topic_before_is_emailed_again_after_each_visit(
+    client, mailoutbox
+):
+    starter = UserFactory()
+    topic = TopicFactory(author=starter)
+    client.force_login(starter)
+    client.get(topic.get_absolute_url())  # read before: the next visit is not their first
+    replier = UserFactory()
+    for visit in range(2):
+        notify_reply(PostFactory(topic=topic, author=replier).pk)
+        notify_reply(PostFactory(topic=topic, author=replier).pk)
+        assert len(mailoutbox) == visit + 1
+        client.get(topic.get_absolute_url())
+
+
 def test_every_participant_but_the_author_is_emailed_once(mailoutbox):
     topic = TopicFactory()
     others = [PostFactory(topic=topic).author for _ in range(2)]

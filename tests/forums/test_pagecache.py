@@ -6,9 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from forums import moderation, pagecache
+from forums.models import Post
 from forums.notifications import set_reply_notifications
+from privacy import registry
 
-from ..factories import ModeratorFactory, PostFactory
+from ..factories import CategoryFactory, ModeratorFactory, PostFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,12 +73,99 @@ def test_a_post_edit_refreshes_visitors_pages_and_counts_against_the_posting_lim
     settings.FORUMS_POSTS_PER_MINUTE = 2
     post = PostFactory(author=user, source="First words")
     url = reverse("post_edit", args=[post.pk])
-    start = pagecache.generation()
+    visitor = Client()
+    assert "First words" in visitor.get(post.topic.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert user_client.post(url, {"source": "Second words"}).status_code == 302
-    assert pagecache.generation() > start
+    assert "Second words" in visitor.get(post.topic.get_absolute_url()).content.decode()
     assert user_client.post(url, {"source": "Third words"}).status_code == 302
     response = user_client.post(url, {"source": "Fourth words"})
     assert "You can post or edit 2 messages a minute" in response.content.decode()
     post.refresh_from_db()
     assert post.source == "Third words"
+
+
+def seen(url) -> str:
+    return Client().get(url).content.decode()
+
+
+def behind_the_caches_back(post, words) -> None:
+    """A change no signal reports: a page that still shows the old words came from the cache."""
+    Post.objects.filter(pk=post.pk).update(html=f"<p>{words}</p>")
+
+
+def test_a_reply_refreshes_its_topic_category_and_home_and_leaves_other_pages_cached(
+    django_capture_on_commit_callbacks,
+):
+    a = TopicFactory(title="Topic A")
+    b_post = PostFactory(source="Words in B", topic=TopicFactory(title="Topic B"))
+    b = b_post.topic
+    pages = ("/", a.get_absolute_url(), b.get_absolute_url())
+    for url in pages + (a.category.get_absolute_url(), b.category.get_absolute_url()):
+        seen(url)
+    assert "1 reply" not in seen(a.category.get_absolute_url())
+    behind_the_caches_back(b_post, "Rewritten in B")
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(topic=a, source="A fresh reply in A")
+    assert "A fresh reply in A" in seen(a.get_absolute_url())
+    assert "1 reply" in seen(a.category.get_absolute_url())
+    home = seen("/")
+    assert home.index("Topic A") < home.index("Topic B")  # the latest topics, newest first
+    assert "Words in B" in seen(b.get_absolute_url())  # still the cached page
+    assert b.category.pk != a.category.pk
+    untouched = pagecache.versions(pagecache.topic_key(b.pk), pagecache.category_key(b.category.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(topic=a)
+    assert (
+        pagecache.versions(pagecache.topic_key(b.pk), pagecache.category_key(b.category.pk))
+        == untouched
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(topic=b)
+    assert "Rewritten in B" in seen(b.get_absolute_url())
+
+
+def test_hiding_a_post_refreshes_its_topic_page_for_visitors_at_once(
+    django_capture_on_commit_callbacks,
+):
+    post = PostFactory(source="Words to hide")
+    other = PostFactory(source="Words elsewhere")
+    url, other_url = post.topic.get_absolute_url(), other.topic.get_absolute_url()
+    assert "Words to hide" in seen(url) and "Words elsewhere" in seen(other_url)
+    assert 'class="reply-action"' in seen(other_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.set_post_hidden(post, True, moderator=ModeratorFactory())
+    assert "Words to hide" not in seen(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.moderate_topic(other.topic, moderation.Action.LOCK, moderator=ModeratorFactory())
+    assert 'class="reply-action"' not in seen(other_url)  # locked: no reply links
+
+
+def test_moving_a_topic_to_a_staff_only_category_takes_it_off_every_visitors_page(
+    django_capture_on_commit_callbacks,
+):
+    topic = TopicFactory(title="Rota dispute")
+    old = topic.category
+    assert "Rota dispute" in seen("/") and "Rota dispute" in seen(old.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.move_topic(topic, CategoryFactory(staff_only=True), moderator=ModeratorFactory())
+    assert "Rota dispute" not in seen("/")
+    assert "Rota dispute" not in seen(old.get_absolute_url())
+    assert Client().get(topic.get_absolute_url()).status_code == 404
+
+
+def test_erasing_a_member_refreshes_every_page_showing_their_name(
+    django_capture_on_commit_callbacks,
+):
+    member = UserFactory(username="rotaqueen", display_name="Rota Queen")
+    started = TopicFactory(author=member)
+    replied = PostFactory(author=member).topic
+    pages = [started.get_absolute_url(), replied.get_absolute_url(), "/"]
+    pages += [started.category.get_absolute_url(), replied.category.get_absolute_url()]
+    for url in pages:
+        assert "Rota Queen" in seen(url), url
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.erase(member, keep_posts=True)
+    for url in pages:
+        page = seen(url)
+        assert "Rota Queen" not in page and "rotaqueen" not in page, url

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_visitor_page_cache(monkeypatch):
     """Measure the pages as rendered from the database, not from the visitors' page cache."""
-    monkeypatch.setattr(pagecache, "for_visitor", lambda request: None)
+    monkeypatch.setattr(pagecache, "for_visitor", lambda request, key: None)
 
 
 def queries(client, url) -> int:
@@ -72,6 +72,7 @@ def test_topic_page_query_count_is_constant(member_client, django_assert_max_num
     topic = TopicFactory()
     url = topic.get_absolute_url()
     member_client.get(url)
+    PostFactory(topic=topic)  # news to record as read, as in the bigger topic below
     few = queries(member_client, url)
     for _ in range(19):
         author = UserFactory(job_title="Planner", company="Acme")
@@ -87,6 +88,7 @@ def test_topic_page_for_moderators_query_count_is_constant(
     topic = TopicFactory()
     url = topic.get_absolute_url()
     moderator_client.get(url)
+    PostFactory(topic=topic)  # news to record as read, as in the bigger topic below
     few = queries(moderator_client, url)
     for _ in range(19):
         PostFactory(topic=topic)
@@ -133,3 +135,76 @@ def test_forum_query_budgets_for_a_visitor(client):
     # with their headlines; SQLite: the ranked matches, the posts shown, their snippets. Both:
     # the categories the filter offers.
     assert forum_queries(client, "/search/?q=forecast") == (6 if search.uses_full_text() else 4)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+DOCUMENTED_GET_WRITES = ('UPDATE "forums_topic" SET "view_count"',)  # the topic's views
+
+
+def writes(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith(WRITES)]
+
+
+def test_a_members_walk_through_the_forum_writes_nothing_but_the_view_count(client):
+    topic = grow_forum(categories=1, topics=2)[0]
+    member = UserFactory()
+    PostFactory(topic=topic, author=member)
+    client.force_login(member)
+    pages = ["/", topic.category.get_absolute_url(), topic.get_absolute_url()]
+    pages += [f"/u/{member.username}/", "/search/?q=forecast"]
+    for url in pages:  # first visits: the session's terms check, the topic's first read
+        client.get(url)
+    for url in pages:
+        unexpected = [
+            sql for sql in writes(client, url) if not sql.startswith(DOCUMENTED_GET_WRITES)
+        ]
+        assert unexpected == [], url
+
+
+def test_news_in_a_topic_is_recorded_as_read_on_the_next_visit(client):
+    topic = TopicFactory()
+    member = UserFactory()
+    client.force_login(member)
+    client.get(topic.get_absolute_url())
+    assert not [sql for sql in writes(client, topic.get_absolute_url()) if "topicread" in sql]
+    PostFactory(topic=topic)
+    assert [sql for sql in writes(client, topic.get_absolute_url()) if "topicread" in sql]
+    assert member.topic_reads.get().last_read_position == 2
+
+
+# A signed-in member's whole request: the user and their second-factor check (the session comes
+# from the cache), then the page's own queries; the topic page adds its view count and the
+# unread marker (read with the reply-email switch, and written when there was news).
+MEMBER_BUDGETS = {"home": 6, "category": 6, "topic": 7, "profile": 5}
+
+
+def member_pages(topic, member) -> dict[str, str]:
+    return {
+        "home": "/",
+        "category": topic.category.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+        "profile": f"/u/{member.username}/",
+    }
+
+
+@pytest.mark.parametrize("page", sorted(MEMBER_BUDGETS))
+def test_a_signed_in_members_pages_keep_their_budget_as_the_forum_grows(
+    client, page, django_assert_max_num_queries
+):
+    topic = grow_forum(categories=1, topics=1, replies=1)[0]
+    member = UserFactory()
+    PostFactory(topic=topic, author=member)
+    client.force_login(member)
+    url = member_pages(topic, member)[page]
+    client.get(url)  # the session's one-off terms check, the first read of the topic
+    PostFactory(topic=topic)  # news since the last visit
+    with django_assert_max_num_queries(MEMBER_BUDGETS[page]):
+        assert client.get(url).status_code == 200
+    grow_forum(categories=3, topics=4, replies=3)
+    for _ in range(10):
+        PostFactory(topic=topic, author=UserFactory(job_title="Planner", company="Acme"))
+        PostFactory(topic=TopicFactory(category=topic.category), author=member)
+    with django_assert_max_num_queries(MEMBER_BUDGETS[page]):
+        assert client.get(url).status_code == 200
