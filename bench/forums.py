@@ -16,11 +16,13 @@ forum tables before seeding.
 
 import argparse
 import os
+import random
 import re
 import secrets
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -44,15 +46,18 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from forums import search  # noqa: E402
 from forums.models import TOPICS_PER_PAGE, Category, Post, Topic, User  # noqa: E402
+from forums.posting import reply  # noqa: E402
 
 BIG_TOPIC_POSTS = 5000
 CATEGORIES = 10
 GUNICORN_PORT = 8811
+CEILING_PORT = 8812
 WORDS = (
     "forecast rota schedule shrinkage adherence coaching quality calibration agent team leader "
     "queue chat email voice customer complaint resolution handle time abandon service level "
@@ -89,29 +94,30 @@ def seed(scale: float) -> None:
             "members",
             f"""INSERT INTO forums_user (password, is_superuser, username, is_staff, is_active,
                 date_joined, email, display_name, job_title, company, location, bio,
-                notify_replies)
+                notify_replies, notify_mentions)
             SELECT '!', false, 'bench' || i, false, true, now() - i * interval '1 hour',
                 'bench' || i || '@example.org', 'Bench Member ' || i, 'Team leader',
-                'Bench Ltd', 'Leeds', 'I run a team of twelve agents.', true
+                'Bench Ltd', 'Leeds', 'I run a team of twelve agents.', true, true
             FROM generate_series(1::bigint, {members}) AS i""",
         ),
         (
             "categories",
             f"""INSERT INTO forums_category (name, slug, description, position, staff_only,
-                announcements, topic_count, post_count)
-            SELECT 'Category ' || i, 'bench-' || i, 'A benchmark category', i, false, false, 0, 0
+                announcements, topic_count, post_count, colour)
+            SELECT 'Category ' || i, 'bench-' || i, 'A benchmark category', i, false, false, 0, 0,
+                '#1f6feb'
             FROM generate_series(1, {CATEGORIES}) AS i""",
         ),
         (
             "topics",
             f"""INSERT INTO forums_topic (category_id, title, slug, author_id, created,
-                last_activity, pinned, locked, hidden, reply_count, last_position)
+                last_activity, pinned, locked, hidden, reply_count, last_position, view_count)
             SELECT 1 + i % {CATEGORIES},
                 'Topic ' || i || ' about ' || ({words})[1 + i % {n_words}] || ' and '
                     || ({words})[1 + (i * 7) % {n_words}],
                 'topic-' || i, 1 + (i * 7919) % {members},
                 now() - interval '400 days' + i * interval '1 minute', now(),
-                i % 500 = 0, false, false, 0, 0
+                i % 500 = 0, false, false, 0, 0, 0
             FROM generate_series(1::bigint, {topics}) AS i""",
         ),
         (
@@ -196,9 +202,7 @@ def pages() -> dict[str, str]:
         f"category page {deep} (deep)": f"{category.get_absolute_url()}?page={deep}",
         "topic (10 posts)": regular.get_absolute_url(),
         "5,000-post topic, first page": big.get_absolute_url(),
-        f"5,000-post topic, last page ({big.page_count})": (
-            f"{big.get_absolute_url()}?page={big.page_count}"
-        ),
+        "5,000-post topic, last page": (f"{big.get_absolute_url()}?page={big.page_count}"),
         "profile": "/u/bench2/",
         "search 'zebra' (rare)": "/search/?q=zebra",
         "search 'forecast' (common)": "/search/?q=forecast",
@@ -225,50 +229,150 @@ def time_pages(requests: int) -> None:
         print(f"  {name:40} {statistics.median(times):8.1f} {p95:8.1f}", flush=True)
 
 
-def requests_per_second(seconds: int) -> None:
-    env = {**os.environ, **PRODUCTION_ENV}
-    server = subprocess.Popen(
+SHARE_PAGES = (
+    "home",
+    "category page 1",
+    "topic (10 posts)",
+    "5,000-post topic, last page",
+    "profile",
+)
+BUSY_REPLIES_PER_SECOND = 2
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/140.0 Safari/537.36"
+)
+
+
+def member_cookies() -> str:
+    """The Cookie header of a signed-in member who has chosen their cookies: what a returning
+    member's browser sends. (Seeded members never accepted terms through the site, so they are
+    not asked to.)"""
+    member = User.objects.get(username="bench3")
+    client = Client()
+    client.force_login(member)
+    response = client.post(reverse("cookie_consent_accept"), {"all_groups": "on"})
+    assert response.status_code in (200, 302), response.status_code
+    assert client.get("/").status_code == 200
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+
+
+def poster(stop: threading.Event, avoid: set[int], replies: list) -> None:
+    """Members replying in other topics, BUSY_REPLIES_PER_SECOND times a second, through the same
+    code as the reply form (counters, search index, notifications queued after commit)."""
+    authors = list(User.objects.filter(username__startswith="bench").values_list("pk")[:50])
+    topics = list(
+        Topic.objects.exclude(pk__in=avoid).order_by("?").values_list("pk", flat=True)[:500]
+    )
+    rng = random.Random(17)
+    while not stop.is_set():
+        started = time.perf_counter()
+        topic = Topic.objects.get(pk=rng.choice(topics))
+        with transaction.atomic():
+            reply(
+                topic=topic,
+                author=User.objects.get(pk=rng.choice(authors)[0]),
+                source=f"Busy forum reply: {rng.choice(WORDS)} and {rng.choice(WORDS)}.",
+                ip_address="192.0.2.1",
+            )
+        replies.append((time.perf_counter() - started) * 1000)
+        stop.wait(max(0.0, 1 / BUSY_REPLIES_PER_SECOND - (time.perf_counter() - started)))
+    connection.close()
+
+
+def wrk(url: str, seconds: int, cookie: str = "") -> tuple[float, str]:
+    """Requests per second and median latency; every request as a browser sends it (a page view
+    with no User-Agent is not counted, which would flatter the figures)."""
+    headers = ["-H", f"User-Agent: {BROWSER}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    command = ["wrk", "-t2", "-c8", *headers, "--latency", url]
+    subprocess.run([*command, "-d2s"], capture_output=True)  # warm-up
+    out = subprocess.run([*command, f"-d{seconds}s"], capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    if errors := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        sys.exit(f"{url}: {errors.group(1)} responses were not 2xx or 3xx")
+    return rps, re.search(r"\n\s+50%\s+(\S+)", out).group(1)
+
+
+def gunicorn(app: str, port: int, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
-            "community.wsgi:application",
+            app,
+            *extra,
             "--workers=2",
             "--worker-class=sync",
-            f"--bind=127.0.0.1:{GUNICORN_PORT}",
+            f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
         ],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **PRODUCTION_ENV},
     )
+
+
+def shares(seconds: int) -> None:
+    """Requests per second of each page for a visitor, a signed-in member and a visitor while
+    members post, each as a share of the bare Django page's, measured just before it."""
+    servers = [
+        gunicorn("community.wsgi:application", GUNICORN_PORT),
+        gunicorn("ceiling:application", CEILING_PORT, "--pythonpath", str(ROOT / "bench")),
+    ]
     try:
         time.sleep(4)
         urls = pages()
-        print(f"\nRequests per second, gunicorn 2 sync workers, wrk -t2 -c8 -d{seconds}s:")
-        for name in ("category page 1", "topic (10 posts)", "5,000-post topic, first page"):
+        cookie = member_cookies()
+        ceiling_url = f"http://127.0.0.1:{CEILING_PORT}/"
+        print(
+            f"\nRequests per second, gunicorn 2 sync workers, wrk -t2 -c8 -d{seconds}s, "
+            f"load average {os.getloadavg()[0]:.2f} at the start:"
+        )
+        print(f"  {'page':32} {'who':32} {'req/s':>8} {'median':>9} {'share':>7}")
+        ceilings = []
+        for name in SHARE_PAGES:
             url = f"http://127.0.0.1:{GUNICORN_PORT}{urls[name]}"
-            subprocess.run(["wrk", "-t2", "-c8", "-d5s", url], capture_output=True)  # warm-up
-            out = subprocess.run(
-                ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url],
-                capture_output=True,
-                text=True,
-            ).stdout
-            rps = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
-            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            latency = re.search(r"50%\s+(\S+)", out).group(1)
-            print(
-                f"  {name:40} {float(rps):8.1f} req/s   median latency {latency}"
-                + (f"   NON-2xx: {errors.group(1)}" if errors else ""),
-                flush=True,
-            )
+            ceiling, latency = wrk(ceiling_url, seconds)
+            ceilings.append(ceiling)
+            print(f"  {'bare Django page (ceiling)':32} {'':32} {ceiling:8.1f} {latency:>9}")
+            for who, rps, latency in page_runs(url, seconds, cookie, pages_topics(urls[name])):
+                print(
+                    f"  {name:32} {who:32} {rps:8.1f} {latency:>9} {rps / ceiling:7.1%}",
+                    flush=True,
+                )
+        print(
+            f"  ceiling runs: {', '.join(f'{c:.0f}' for c in ceilings)}; load average "
+            f"{os.getloadavg()[0]:.2f} at the end"
+        )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def page_runs(url: str, seconds: int, cookie: str, topic: int):
+    """The page's requests per second for a visitor, a signed-in member, and a visitor while
+    members reply in other topics."""
+    yield ("visitor", *wrk(url, seconds))
+    yield ("signed-in member", *wrk(url, seconds, cookie))
+    stop, replies = threading.Event(), []
+    busy = threading.Thread(target=poster, args=(stop, {topic}, replies))
+    busy.start()
+    try:
+        rps, latency = wrk(url, seconds)
+    finally:
+        stop.set()
+        busy.join()
+    yield (f"visitor, {len(replies)} replies meanwhile", rps, latency)
+
+
+def pages_topics(url: str) -> int:
+    """The topic a page shows (0 for other pages), which the busy forum's replies avoid."""
+    match = re.match(r"/t/(\d+)/", url)
+    return int(match.group(1)) if match else 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1,000,000 posts")
     parser.add_argument("--requests", type=int, default=60)
-    parser.add_argument("--wrk-seconds", type=int, default=20)
+    parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--no-wrk", action="store_true", help="only the per-page timings")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -278,7 +382,7 @@ def main() -> None:
     seed(args.scale)
     time_pages(args.requests)
     if not args.no_wrk:
-        requests_per_second(args.wrk_seconds)
+        shares(args.wrk_seconds)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """What visitors (not signed in) see of the forum pages is the same for all of them, so the
 rendered lists and posts are cached under version numbers that changes bump (after their
-transaction commits). Members always get freshly rendered pages.
+transaction commits). The posts of a topic page are the same for members too (all but
+moderators, who also see hidden posts): they are rendered once for everyone, and each reader's
+own parts (reply, edit and report links, the unread line) are added around them.
 
 Each page is keyed by the versions of what it shows, so a change refreshes only the pages that
 show it:
@@ -13,9 +15,15 @@ leaves topic B's page and the other categories' pages cached. Everything else th
 which is part of every key."""
 
 import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from .querysets import can_moderate
 
 GENERATION_KEY = "forums:generation"
 HOME_KEY = "forums:home"
@@ -77,3 +85,47 @@ def for_visitor(request, key: str) -> str | None:
     if request.user.is_authenticated:
         return None
     return "-".join(str(value) for value in versions(GENERATION_KEY, key))
+
+
+@dataclass(frozen=True)
+class ShownPost:
+    """A post as a topic page shows it to everyone (`shown`: its author, date, number and body,
+    rendered), with what the reader's own parts beside it need."""
+
+    pk: int
+    position: int
+    author_id: int | None
+    hidden: bool
+    shown: SafeString
+    # Reversed once here rather than for every reader of every post.
+    edit_url: str
+    report_url: str
+    moderate_url: str
+
+
+def topic_page_posts(request, topic, number: int, posts) -> list[ShownPost]:
+    """The posts (a queryset of one page of `topic`) rendered, from the cache unless the reader
+    is a moderator."""
+
+    def render() -> list[ShownPost]:
+        return [
+            ShownPost(
+                pk=post.pk,
+                position=post.position,
+                author_id=post.author_id,
+                hidden=post.hidden,
+                edit_url=reverse("post_edit", args=[post.pk]),
+                report_url=reverse("post_report", args=[post.pk]),
+                moderate_url=reverse("post_moderate", args=[post.pk]),
+                shown=render_to_string(
+                    "forums/post_shown.html",
+                    {"post": post, "topic": topic, "page_number": number},
+                ),
+            )
+            for post in posts
+        ]
+
+    if can_moderate(request.user):
+        return render()
+    version = "-".join(str(value) for value in versions(GENERATION_KEY, topic_key(topic.pk)))
+    return cache.get_or_set(f"forums:posts:{version}:{topic.pk}:{number}", render, TIMEOUT)

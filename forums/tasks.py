@@ -3,6 +3,7 @@ from celery import shared_task
 from .mentions import notify_mentioned
 from .models import Post
 from .notifications import notify_participants
+from .viewcounts import flush_view_counts as flush_views
 
 
 @shared_task(name="forums.notify_reply")
@@ -19,3 +20,9 @@ def notify_mentions(post_id: int) -> int:
     if post is None:
         return 0
     return notify_mentioned(post)
+
+
+@shared_task(name="forums.flush_view_counts")
+def flush_view_counts() -> int:
+    """Add the topic views counted in Redis to the topics (forums/viewcounts.py)."""
+    return flush_views()

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from privacy.cookies import preferences
 from privacy.stats import count_feature
 
-from . import moderation, notifications, pagecache, reading, search
+from . import moderation, notifications, pagecache, reading, search, viewcounts
 from .adapters import client_ip
 from .forms import (
     NotificationsForm,
@@ -83,7 +83,7 @@ def count_view(request, topic: Topic) -> None:
     """One more view of the topic: no cookie is read or set and nothing about the reader is
     kept, so a view is a page load of the topic by anything that is not a crawler."""
     if request.method == "GET" and not NOT_A_READER.search(request.headers.get("User-Agent", "")):
-        Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+        viewcounts.count_view(topic.pk)
         topic.view_count += 1
 
 
@@ -269,14 +269,13 @@ def topic_detail(request, pk, slug):
         "forums/topic.html",
         {
             "topic": topic,
-            "posts": posts,
+            "posts": pagecache.topic_page_posts(request, topic, number, posts),
             "page_number": number,
             "page_count": page_count,
             "page_range": range(1, page_count + 1) if page_count <= 10 else None,
             "form": form,
             "can_moderate": moderator,
             "moderation_form": TopicModerationForm() if moderator else None,
-            "cache_generation": pagecache.for_visitor(request, pagecache.topic_key(topic.pk)),
             "preview": preview,
             "draft_key": f"reply:{topic.pk}",
             "first_unread_position": first_unread,

@@ -16,6 +16,7 @@ from .factories import (
     UserFactory,
     subscribe_to_newsletter,
 )
+from .redis_server import deploy_on_redis, hung_redis, own_redis  # noqa: F401  (fixtures)
 
 
 def pytest_configure(config):

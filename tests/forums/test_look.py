@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from community.views import server_error
+from forums import viewcounts
 from forums.models import Category, Topic
 from forums.posting import edit_post
 from forums.templatetags.forum_tags import (
@@ -90,6 +91,7 @@ def test_topic_list_shows_category_posters_replies_views_and_exact_times(client)
     replier = UserFactory(display_name="Ben Harris")
     PostFactory(topic=topic, author=replier)
     client.get(topic.get_absolute_url())
+    viewcounts.flush_view_counts()
     html = client.get("/").content.decode()
     item = html.split("Forecasting a launch", 1)[1].split("</li>", 1)[0]
     assert 'fill="#2f855a"' in item and category.name in item
@@ -105,6 +107,7 @@ def test_views_are_counted_without_cookies_and_crawlers_do_not_count(client):
     assert set(response.cookies) <= {"csrftoken"}  # the banner's forms; nothing to count views
     Client(headers={"User-Agent": "Googlebot/2.1"}).get(topic.get_absolute_url())
     client.get(topic.get_absolute_url() + "?page=1")
+    viewcounts.flush_view_counts()  # counted in Redis when the site has it
     assert Topic.objects.get(pk=topic.pk).view_count == 2
 
 

@@ -169,3 +169,46 @@ def test_erasing_a_member_refreshes_every_page_showing_their_name(
     for url in pages:
         page = seen(url)
         assert "Rota Queen" not in page and "rotaqueen" not in page, url
+
+
+def test_members_share_the_rendered_posts_and_each_gets_their_own_links(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    topic = TopicFactory()
+    amina, ben = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        own = PostFactory(topic=topic, author=amina, source="Amina on shift swaps")
+        PostFactory(topic=topic, author=ben, source="Ben on rota ideas")
+    url = topic.get_absolute_url()
+    rendered = []
+    render = pagecache.render_to_string
+    monkeypatch.setattr(
+        pagecache, "render_to_string", lambda *args: rendered.append(1) or render(*args)
+    )
+    pages = {}
+    for member in (amina, ben, None):
+        reader = Client()
+        if member:
+            reader.force_login(member)
+        pages[member] = reader.get(url).content.decode()
+    edit = reverse("post_edit", args=[own.pk])
+    report = reverse("post_report", args=[own.pk])
+    assert f'href="{edit}"' in pages[amina] and f'href="{report}"' not in pages[amina]
+    assert f'href="{edit}"' not in pages[ben] and f'href="{report}"' in pages[ben]
+    assert f'href="{edit}"' not in pages[None] and f'href="{report}"' not in pages[None]
+    assert all("Amina on shift swaps" in page for page in pages.values())
+    assert len(rendered) == Post.objects.filter(topic=topic).count()  # rendered once for all
+
+
+def test_a_moderators_page_never_reaches_members_and_members_never_hide_posts_from_them(
+    moderator, moderator_client, user_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post = PostFactory(source="Words a moderator hid")
+        moderation.set_post_hidden(post, True, moderator=moderator)
+    url = post.topic.get_absolute_url()
+    moderators, members = moderator_client, user_client
+    assert "Words a moderator hid" in moderators.get(url).content.decode()
+    assert "Words a moderator hid" not in members.get(url).content.decode()
+    assert "Words a moderator hid" not in Client().get(url).content.decode()
+    assert "Words a moderator hid" in moderators.get(url).content.decode()
