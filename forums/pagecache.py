@@ -1,8 +1,8 @@
-"""What visitors (not signed in) see of the forum pages is the same for all of them, so the
-rendered lists and posts are cached under version numbers that changes bump (after their
-transaction commits). The posts of a topic page are the same for members too (all but
-moderators, who also see hidden posts): they are rendered once for everyone, and each reader's
-own parts (reply, edit and report links, the unread line) are added around them.
+"""What the forum pages show is the same for visitors and members (all but moderators, who
+also see what is hidden), so the rendered posts, topic lists and categories are cached under
+version numbers that changes bump (after their transaction commits), and each reader's own parts
+(reply, edit and report links, unread markers, the unread line) are added around them on each
+request. Moderators' pages are rendered fresh.
 
 Each page is keyed by the versions of what it shows, so a change refreshes only the pages that
 show it:
@@ -15,7 +15,10 @@ leaves topic B's page and the other categories' pages cached. Everything else th
 which is part of every key."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,6 +31,7 @@ from .querysets import can_moderate
 GENERATION_KEY = "forums:generation"
 HOME_KEY = "forums:home"
 TIMEOUT = 300  # also bounds staleness from changes made with QuerySet.update()
+T = TypeVar("T")
 
 
 def topic_key(pk: int) -> str:
@@ -80,11 +84,22 @@ def topic_changed(topic_id: int, category_id: int) -> None:
     transaction.on_commit(lambda: _bump(*keys))
 
 
-def for_visitor(request, key: str) -> str | None:
-    """The cache version of a visitor's page showing `key`, None for members (never cached)."""
-    if request.user.is_authenticated:
+def shared_version(request, key: str) -> str | None:
+    """The cache version of what everyone but moderators sees of a page showing `key`; None for
+    moderators, who also see hidden posts and topics and staff-only categories: their pages are
+    rendered fresh."""
+    if can_moderate(request.user):
         return None
     return "-".join(str(value) for value in versions(GENERATION_KEY, key))
+
+
+def shared(request, key: str, name: str, render: Callable[[], T]) -> T:
+    """`render()`, made once for everyone who sees the same (all but moderators) and cached
+    under the version of `key`; `name` tells apart what is cached under the same version."""
+    version = shared_version(request, key)
+    if version is None:
+        return render()
+    return cache.get_or_set(f"forums:{name}:{version}", render, TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -103,29 +118,64 @@ class ShownPost:
     moderate_url: str
 
 
-def topic_page_posts(request, topic, number: int, posts) -> list[ShownPost]:
-    """The posts (a queryset of one page of `topic`) rendered, from the cache unless the reader
-    is a moderator."""
+def shown_posts(topic, number: int, posts) -> list[ShownPost]:
+    """The posts of page `number` of `topic` (a queryset), rendered."""
+    return [
+        ShownPost(
+            pk=post.pk,
+            position=post.position,
+            author_id=post.author_id,
+            hidden=post.hidden,
+            edit_url=reverse("post_edit", args=[post.pk]),
+            report_url=reverse("post_report", args=[post.pk]),
+            moderate_url=reverse("post_moderate", args=[post.pk]),
+            shown=render_to_string(
+                "forums/post_shown.html", {"post": post, "topic": topic, "page_number": number}
+            ),
+        )
+        for post in posts
+    ]
 
-    def render() -> list[ShownPost]:
-        return [
-            ShownPost(
-                pk=post.pk,
-                position=post.position,
-                author_id=post.author_id,
-                hidden=post.hidden,
-                edit_url=reverse("post_edit", args=[post.pk]),
-                report_url=reverse("post_report", args=[post.pk]),
-                moderate_url=reverse("post_moderate", args=[post.pk]),
-                shown=render_to_string(
-                    "forums/post_shown.html",
-                    {"post": post, "topic": topic, "page_number": number},
-                ),
+
+@dataclass
+class ShownTopic:
+    """A topic as a topic list shows it to everyone (`shown_meta`: category, starter and
+    replies; `shown_numbers`: posters, counts and last activity, rendered), and the reader's
+    unread markers, set on each request (forums.reading.mark_unread)."""
+
+    pk: int
+    title: str
+    url: str
+    created: datetime
+    pinned: bool
+    locked: bool
+    hidden: bool
+    shown_meta: SafeString
+    shown_numbers: SafeString
+    unread_count: int = 0
+    is_new: bool = False
+    first_unread_url: str = ""
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def shown_topics(topics, show_category: bool = False) -> list[ShownTopic]:
+    """The topics (with their `posters`, see forums.views.with_posters), rendered."""
+    shown = []
+    for topic in topics:
+        context = {"topic": topic, "show_category": show_category}
+        shown.append(
+            ShownTopic(
+                pk=topic.pk,
+                title=topic.title,
+                url=topic.get_absolute_url(),
+                created=topic.created,
+                pinned=topic.pinned,
+                locked=topic.locked,
+                hidden=topic.hidden,
+                shown_meta=render_to_string("forums/topic_meta.html", context),
+                shown_numbers=render_to_string("forums/topic_numbers.html", context),
             )
-            for post in posts
-        ]
-
-    if can_moderate(request.user):
-        return render()
-    version = "-".join(str(value) for value in versions(GENERATION_KEY, topic_key(topic.pk)))
-    return cache.get_or_set(f"forums:posts:{version}:{topic.pk}:{number}", render, TIMEOUT)
+        )
+    return shown

@@ -21,29 +21,29 @@ NEW_TOPIC_DAYS = 7
 VISIT_PRECISION = timedelta(hours=1)
 
 
-def with_last_read(topics, user):
-    """The topics queryset with `last_read` (a position, or None) for this member, and
-    `unread_posts`: the posts after it that the member may see (a hidden post is no news to a
-    member who cannot open it; moderators see and count them)."""
-    if not user.is_authenticated:
-        return topics
-    reads = TopicRead.objects.filter(user=user, topic=OuterRef("pk"))
-    topics = topics.annotate(last_read=Subquery(reads.values("last_read_position")[:1]))
-    newer = Post.objects.filter(topic=OuterRef("pk"), position__gt=OuterRef("last_read"))
+def mark_unread(topics, user) -> None:
+    """Set `unread_count` (the replies after the member's last read that they may see: a hidden
+    post is no news to a member who cannot open it), `first_unread_url` and `is_new` on the
+    topics; one query."""
+    if not user.is_authenticated or not topics:
+        return
+    newer = Post.objects.filter(
+        topic=OuterRef("topic"), position__gt=OuterRef("last_read_position")
+    )
     if not can_moderate(user):
         newer = newer.filter(hidden=False)
     count = newer.order_by().values("topic").annotate(n=Count("pk")).values("n")
-    return topics.annotate(unread_posts=Coalesce(Subquery(count), 0))
-
-
-def mark_unread(topics, user) -> None:
-    """Set `unread_count`, `first_unread_url` and `is_new` on topics from with_last_read."""
-    if not user.is_authenticated:
-        return
+    reads = {
+        topic: (position, unread)
+        for topic, position, unread in TopicRead.objects.filter(
+            user=user, topic__in=[topic.pk for topic in topics]
+        )
+        .annotate(unread=Coalesce(Subquery(count), 0))
+        .values_list("topic", "last_read_position", "unread")
+    }
     new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
     for topic in topics:
-        read = getattr(topic, "last_read", None)
-        topic.unread_count = getattr(topic, "unread_posts", 0) if read is not None else 0
+        read, topic.unread_count = reads.get(topic.pk, (None, 0))
         topic.is_new = read is None and topic.created >= new_since
         if topic.unread_count:
             page = read // POSTS_PER_PAGE + 1

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from privacy.cookies import preferences
@@ -48,10 +48,10 @@ RECENT_POSTERS = 4  # avatars in a topic list: the starter, then the latest othe
 NOT_A_READER = re.compile(r"bot|crawl|spider|slurp|preview|fetch|monitor", re.IGNORECASE)
 
 
-def prepare_topic_list(topics, user) -> list:
+def with_posters(topics) -> list:
     """The topics as a list, each with `posters` (its starter, then the authors of its latest
     posts, newest first, once each: one query for the whole list, through the (topic, position)
-    index) and, for a member, its unread markers (forums.reading)."""
+    index). Only posts anyone may see: moderators see the same faces as everyone."""
     topics = list(topics)
     if not topics:
         return topics
@@ -60,15 +60,13 @@ def prepare_topic_list(topics, user) -> list:
         window |= Q(topic_id=topic.pk, position__gt=topic.last_position - RECENT_POSTERS * 2)
     latest = {}
     recent = (
-        Post.objects.visible_to(user)
-        .filter(window)
+        Post.objects.filter(window, hidden=False)
         .select_related("author")
         .order_by("-position")
         .only("topic_id", "position", "author")
     )
     for post in recent:
         latest.setdefault(post.topic_id, []).append(post.author)
-    reading.mark_unread(topics, user)
     for topic in topics:
         posters, seen = [topic.author], {topic.author_id}
         for author in latest.get(topic.pk, []):
@@ -77,6 +75,16 @@ def prepare_topic_list(topics, user) -> list:
                 seen.add(author.pk)
         topic.posters = posters
     return topics
+
+
+def topic_list(request, key: str, name: str, topics, show_category=False) -> list:
+    """The topics as a list shows them (shared by all but moderators, forums.pagecache), with
+    the reader's unread markers."""
+    shown = pagecache.shared(
+        request, key, name, lambda: pagecache.shown_topics(with_posters(topics), show_category)
+    )
+    reading.mark_unread(shown, request.user)
+    return shown
 
 
 def count_view(request, topic: Topic) -> None:
@@ -88,29 +96,31 @@ def count_view(request, topic: Topic) -> None:
 
 
 def home(request):
-    """Categories with their counts and last post, and the latest topics."""
+    """The latest topics, and the categories with their counts and last post."""
     visible = Category.objects.visible_to(request.user)
     categories = (
         visible.filter(parent=None)
         .with_last_post()
         .prefetch_related(Prefetch("children", queryset=visible.with_last_post()))
     )
-    newest = reading.with_last_read(
+    newest = (
         Topic.objects.visible_to(request.user)
         .for_listing()
         .select_related("category")
-        .order_by("-last_activity"),
-        request.user,
-    )[:LATEST_TOPICS]
-    # Lazy, like the querysets: a visitor's page from the cache reads none of it.
-    latest = SimpleLazyObject(lambda: prepare_topic_list(newest, request.user))
+        .order_by("-last_activity")[:LATEST_TOPICS]
+    )
+    key = pagecache.HOME_KEY
     return render(
         request,
         "home.html",
         {
-            "categories": categories,
-            "latest_topics": latest,
-            "cache_generation": pagecache.for_visitor(request, pagecache.HOME_KEY),
+            "latest_topics": topic_list(request, key, "home:latest", newest, show_category=True),
+            "categories": pagecache.shared(
+                request,
+                key,
+                "home:categories",
+                lambda: render_to_string("forums/category_list.html", {"categories": categories}),
+            ),
         },
     )
 
@@ -120,22 +130,26 @@ def category_detail(request, slug):
         Category.objects.visible_to(request.user).select_related("parent"), slug=slug
     )
     topics = Topic.objects.visible_to(request.user).filter(category=category).for_listing()
-    topics = reading.with_last_read(topics.order_by("-pinned", "-last_activity"), request.user)
-    paginator = Paginator(topics, TOPICS_PER_PAGE)
+    paginator = Paginator(topics.order_by("-pinned", "-last_activity"), TOPICS_PER_PAGE)
     if not can_moderate(request.user):
         paginator.count = category.topic_count  # kept on the row: no COUNT(*) per page view
     page = paginator.get_page(request.GET.get("page"))
-    topics = page.object_list
-    page.object_list = SimpleLazyObject(lambda: prepare_topic_list(topics, request.user))
+    key = pagecache.category_key(category.pk)
+    name = f"category:{category.pk}"
+    page.object_list = topic_list(request, key, f"{name}:{page.number}", page.object_list)
     return render(
         request,
         "forums/category.html",
         {
             "category": category,
             "page": page,
-            "subcategories": category.children.visible_to(request.user),
+            "subcategories": pagecache.shared(
+                request,
+                key,
+                f"{name}:subcategories",
+                lambda: list(category.children.visible_to(request.user)),
+            ),
             "can_start_topic": may_start_topic(request.user, category),
-            "cache_generation": pagecache.for_visitor(request, pagecache.category_key(category.pk)),
         },
     )
 
@@ -269,7 +283,12 @@ def topic_detail(request, pk, slug):
         "forums/topic.html",
         {
             "topic": topic,
-            "posts": pagecache.topic_page_posts(request, topic, number, posts),
+            "posts": pagecache.shared(
+                request,
+                pagecache.topic_key(topic.pk),
+                f"topic:{topic.pk}:{number}",
+                lambda: pagecache.shown_posts(topic, number, posts),
+            ),
             "page_number": number,
             "page_count": page_count,
             "page_range": range(1, page_count + 1) if page_count <= 10 else None,
