@@ -160,7 +160,21 @@ class ShownTopic:
         return self.url
 
 
-def shown_topics(topics, show_category: bool = False) -> list[ShownTopic]:
+@dataclass
+class TopicList:
+    """Topics as a list shows them: `html` is the whole list for a reader with no unread
+    markers on it (every visitor), rendered once; a member with markers gets the list rendered
+    from `topics` (templates/forums/topic_list_shown.html)."""
+
+    topics: list[ShownTopic]
+    html: SafeString
+    marked: bool = False
+
+    def __len__(self) -> int:
+        return len(self.topics)
+
+
+def topic_list(topics, show_category: bool = False) -> TopicList:
     """The topics (with their `posters`, see forums.views.with_posters), rendered."""
     shown = []
     for topic in topics:
@@ -178,4 +192,4 @@ def shown_topics(topics, show_category: bool = False) -> list[ShownTopic]:
                 shown_numbers=render_to_string("forums/topic_numbers.html", context),
             )
         )
-    return shown
+    return TopicList(shown, render_to_string("forums/topic_list.html", {"topics": shown}))

@@ -21,12 +21,12 @@ NEW_TOPIC_DAYS = 7
 VISIT_PRECISION = timedelta(hours=1)
 
 
-def mark_unread(topics, user) -> None:
+def mark_unread(topics, user) -> bool:
     """Set `unread_count` (the replies after the member's last read that they may see: a hidden
     post is no news to a member who cannot open it), `first_unread_url` and `is_new` on the
-    topics; one query."""
+    topics; one query. Whether any topic got a marker."""
     if not user.is_authenticated or not topics:
-        return
+        return False
     newer = Post.objects.filter(
         topic=OuterRef("topic"), position__gt=OuterRef("last_read_position")
     )
@@ -48,6 +48,7 @@ def mark_unread(topics, user) -> None:
         if topic.unread_count:
             page = read // POSTS_PER_PAGE + 1
             topic.first_unread_url = f"{topic.get_absolute_url()}?page={page}#new"
+    return any(topic.unread_count or topic.is_new for topic in topics)
 
 
 def mark_read(user, topic, up_to: int) -> int | None:

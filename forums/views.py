@@ -77,14 +77,14 @@ def with_posters(topics) -> list:
     return topics
 
 
-def topic_list(request, key: str, name: str, topics, show_category=False) -> list:
+def topic_list(request, key: str, name: str, topics, show_category=False):
     """The topics as a list shows them (shared by all but moderators, forums.pagecache), with
     the reader's unread markers."""
-    shown = pagecache.shared(
-        request, key, name, lambda: pagecache.shown_topics(with_posters(topics), show_category)
+    listed = pagecache.shared(
+        request, key, name, lambda: pagecache.topic_list(with_posters(topics), show_category)
     )
-    reading.mark_unread(shown, request.user)
-    return shown
+    listed.marked = reading.mark_unread(listed.topics, request.user)
+    return listed
 
 
 def count_view(request, topic: Topic) -> None:
