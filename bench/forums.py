@@ -324,16 +324,16 @@ def shares(seconds: int) -> None:
             f"\nRequests per second, gunicorn 2 sync workers, wrk -t2 -c8 -d{seconds}s, "
             f"load average {os.getloadavg()[0]:.2f} at the start:"
         )
-        print(f"  {'page':32} {'who':32} {'req/s':>8} {'median':>9} {'share':>7}")
+        print(f"  {'page':30} {'req/s':>8} {'latency':>9} {'share':>7}  who")
         ceilings = []
         for name in SHARE_PAGES:
             url = f"http://127.0.0.1:{GUNICORN_PORT}{urls[name]}"
             ceiling, latency = wrk(ceiling_url, seconds)
             ceilings.append(ceiling)
-            print(f"  {'bare Django page (ceiling)':32} {'':32} {ceiling:8.1f} {latency:>9}")
+            print(f"  {'bare Django page (ceiling)':30} {ceiling:8.1f} {latency:>9}")
             for who, rps, latency in page_runs(url, seconds, cookie, pages_topics(urls[name])):
                 print(
-                    f"  {name:32} {who:32} {rps:8.1f} {latency:>9} {rps / ceiling:7.1%}",
+                    f"  {name:30} {rps:8.1f} {latency:>9} {rps / ceiling:7.1%}  {who}",
                     flush=True,
                 )
         print(
@@ -359,7 +359,13 @@ def page_runs(url: str, seconds: int, cookie: str, topic: int):
     finally:
         stop.set()
         busy.join()
-    yield (f"visitor, {len(replies)} replies meanwhile", rps, latency)
+    replies.sort()
+    yield (
+        f"visitor, {len(replies)} replies meanwhile (reply server time median "
+        f"{statistics.median(replies):.0f} ms, slowest {replies[-1]:.0f} ms)",
+        rps,
+        latency,
+    )
 
 
 def pages_topics(url: str) -> int:

@@ -8,9 +8,11 @@ Each page is keyed by the versions of what it shows, so a change refreshes only 
 show it:
 - a topic page: the topic's version;
 - a category page: the category's version (its topics, their posters and counts);
-- the home page: the home version (the latest topics and every category's counts and last post).
-A post or a topic in place bumps its topic, its category and the home page: a reply to topic A
-leaves topic B's page and the other categories' pages cached. Everything else that visitors see
+- the home page: the home version (the latest topics and every category's counts and last post);
+- a profile: the member's version (their post count and recent posts).
+A post or a topic in place bumps its topic, its category and the home page (and a post its
+author's profile): a reply to topic A leaves topic B's page and the other categories' pages
+cached. Everything else that visitors see
 (names beside posts, categories, a topic or post moved, erasure, deletions) bumps the generation,
 which is part of every key."""
 
@@ -40,6 +42,10 @@ def topic_key(pk: int) -> str:
 
 def category_key(pk: int) -> str:
     return f"forums:category:{pk}"
+
+
+def member_key(pk: int) -> str:
+    return f"forums:member:{pk}"
 
 
 def _start() -> int:
@@ -78,9 +84,12 @@ def forum_changed(**kwargs) -> None:
     transaction.on_commit(lambda: _bump(GENERATION_KEY))
 
 
-def topic_changed(topic_id: int, category_id: int) -> None:
-    """A post or a topic changed in place: its topic's, its category's and the home page."""
+def topic_changed(topic_id: int, category_id: int, author_id: int | None = None) -> None:
+    """A post or a topic changed in place: its topic's, its category's and the home page, and
+    for a post its author's profile."""
     keys = (topic_key(topic_id), category_key(category_id), HOME_KEY)
+    if author_id is not None:
+        keys += (member_key(author_id),)
     transaction.on_commit(lambda: _bump(*keys))
 
 

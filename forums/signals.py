@@ -115,7 +115,7 @@ def forum_changed_if_visible(sender, instance, **kwargs):
     if getattr(instance, "_moves_for_visitors", True):
         forum_changed()
     elif sender is Post:
-        topic_changed(instance.topic_id, instance.topic.category_id)
+        topic_changed(instance.topic_id, instance.topic.category_id, instance.author_id)
     else:
         topic_changed(instance.pk, instance.category_id)
 

@@ -411,10 +411,16 @@ def profile(request, username):
     member = get_object_or_404(User, username=username, is_active=True)
     posts = Post.objects.visible_to(request.user).filter(author=member)
     recent = posts.select_related("topic").order_by("-created")[:PROFILE_RECENT_POSTS]
+    post_count, recent = pagecache.shared(
+        request,
+        pagecache.member_key(member.pk),
+        f"member:{member.pk}",
+        lambda: (posts.count(), list(recent)),
+    )
     return render(
         request,
         "forums/profile.html",
-        {"member": member, "post_count": posts.count(), "recent_posts": recent},
+        {"member": member, "post_count": post_count, "recent_posts": recent},
     )
 
 

@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forums import moderation, pagecache
@@ -212,3 +214,21 @@ def test_a_moderators_page_never_reaches_members_and_members_never_hide_posts_fr
     assert "Words a moderator hid" not in members.get(url).content.decode()
     assert "Words a moderator hid" not in Client().get(url).content.decode()
     assert "Words a moderator hid" in moderators.get(url).content.decode()
+
+
+def test_a_profile_counts_the_members_posts_once_and_again_after_they_post(
+    django_capture_on_commit_callbacks,
+):
+    member = UserFactory()
+    topic = TopicFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(topic=topic, author=member)
+    url = reverse("profile", args=[member.username])
+    assert "<dd>1</dd>" in seen(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert "<dd>1</dd>" in seen(url)
+    assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(topic=TopicFactory(), author=member, source="A second thought")
+    page = seen(url)
+    assert "<dd>2</dd>" in page and "A second thought" in page
