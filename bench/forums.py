@@ -308,7 +308,7 @@ def gunicorn(app: str, port: int, *extra: str) -> subprocess.Popen:
     )
 
 
-def shares(seconds: int) -> None:
+def shares(seconds: int, only: list[str]) -> None:
     """Requests per second of each page for a visitor, a signed-in member and a visitor while
     members post, each as a share of the bare Django page's, measured just before it."""
     servers = [
@@ -326,7 +326,7 @@ def shares(seconds: int) -> None:
         )
         print(f"  {'page':30} {'req/s':>8} {'latency':>9} {'share':>7}  who")
         ceilings = []
-        for name in SHARE_PAGES:
+        for name in only or SHARE_PAGES:
             url = f"http://127.0.0.1:{GUNICORN_PORT}{urls[name]}"
             ceiling, latency = wrk(ceiling_url, seconds)
             ceilings.append(ceiling)
@@ -380,6 +380,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--no-wrk", action="store_true", help="only the per-page timings")
+    parser.add_argument(
+        "--page", action="append", choices=SHARE_PAGES, help="measure only these pages' shares"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database made for the benchmark.")
@@ -388,7 +391,7 @@ def main() -> None:
     seed(args.scale)
     time_pages(args.requests)
     if not args.no_wrk:
-        shares(args.wrk_seconds)
+        shares(args.wrk_seconds, args.page)
 
 
 if __name__ == "__main__":

@@ -77,13 +77,9 @@ def with_posters(topics) -> list:
     return topics
 
 
-def topic_list(request, key: str, name: str, topics, show_category=False):
-    """The topics as a list shows them (shared by all but moderators, forums.pagecache), with
-    the reader's unread markers."""
-    listed = pagecache.shared(
-        request, key, name, lambda: pagecache.topic_list(with_posters(topics), show_category)
-    )
-    listed.marked = reading.mark_unread(listed.topics, request.user)
+def with_markers(listed: pagecache.TopicList, user) -> pagecache.TopicList:
+    """A shared topic list with the reader's unread markers."""
+    listed.marked = reading.mark_unread(listed.topics, user)
     return listed
 
 
@@ -109,19 +105,20 @@ def home(request):
         .select_related("category")
         .order_by("-last_activity")[:LATEST_TOPICS]
     )
-    key = pagecache.HOME_KEY
+    # What everyone but moderators sees of the page, in one cache entry (forums.pagecache).
+    latest, shown_categories = pagecache.shared(
+        request,
+        pagecache.HOME_KEY,
+        "home",
+        lambda: (
+            pagecache.topic_list(with_posters(newest), show_category=True),
+            render_to_string("forums/category_list.html", {"categories": categories}),
+        ),
+    )
     return render(
         request,
         "home.html",
-        {
-            "latest_topics": topic_list(request, key, "home:latest", newest, show_category=True),
-            "categories": pagecache.shared(
-                request,
-                key,
-                "home:categories",
-                lambda: render_to_string("forums/category_list.html", {"categories": categories}),
-            ),
-        },
+        {"latest_topics": with_markers(latest, request.user), "categories": shown_categories},
     )
 
 
@@ -134,21 +131,24 @@ def category_detail(request, slug):
     if not can_moderate(request.user):
         paginator.count = category.topic_count  # kept on the row: no COUNT(*) per page view
     page = paginator.get_page(request.GET.get("page"))
-    key = pagecache.category_key(category.pk)
-    name = f"category:{category.pk}"
-    page.object_list = topic_list(request, key, f"{name}:{page.number}", page.object_list)
+    topics = page.object_list
+    listed, subcategories = pagecache.shared(
+        request,
+        pagecache.category_key(category.pk),
+        f"category:{category.pk}:{page.number}",
+        lambda: (
+            pagecache.topic_list(with_posters(topics)),
+            list(category.children.visible_to(request.user)),
+        ),
+    )
+    page.object_list = with_markers(listed, request.user)
     return render(
         request,
         "forums/category.html",
         {
             "category": category,
             "page": page,
-            "subcategories": pagecache.shared(
-                request,
-                key,
-                f"{name}:subcategories",
-                lambda: list(category.children.visible_to(request.user)),
-            ),
+            "subcategories": subcategories,
             "can_start_topic": may_start_topic(request.user, category),
         },
     )
