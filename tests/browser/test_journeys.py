@@ -186,9 +186,11 @@ def test_journey_2_topic_reply_quote_edit_search_and_report(browser, site):
 
     bruno_post = page.locator("article.post").filter(has_text="Do you add a margin")
     bruno_post.get_by_role("link", name="Quote").click()
-    assert "sick calls" in page.locator("#id_source").input_value()
-    page.locator("#id_source").press("End")
-    page.locator("#id_source").type("\n\nYes, ten per cent on Mondays.")
+    # Typing at once raced the page's deferred scripts (keys lost); a person reads the quote first.
+    page.wait_for_load_state()
+    quote = page.locator("#id_source").input_value()
+    assert "sick calls" in quote
+    page.locator("#id_source").fill(f"{quote}\n\nYes, ten per cent on Mondays.")
     page.get_by_role("button", name="Post reply").click()
     quoted = page.locator("article.post").filter(has_text="Yes, ten per cent on Mondays.")
     quoted.locator("blockquote").filter(has_text="sick calls").wait_for()
