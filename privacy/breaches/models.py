@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from community.validators import validate_single_line
 
+from ..audit import AuditEvent
+
 # Art. 33(1): the supervisory authority is told within 72 hours of discovery.
 AUTHORITY_DEADLINE = timedelta(hours=72)
 
@@ -124,7 +126,7 @@ class Breach(models.Model):
         return (self.authority_deadline - (now or timezone.now())).total_seconds() / 3600
 
 
-class BreachEvent(models.Model):
+class BreachEvent(AuditEvent):
     """The audit trail of a breach record: who did what, when (kept, P18). A change names the
     fields changed, never their values."""
 
@@ -138,23 +140,7 @@ class BreachEvent(models.Model):
         NOTICE_SENT = "notice-sent", "Email to the people affected sent"
 
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="events")
-    created = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=25, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The staff member; empty for the site.",
-    )
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["created", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} ({self.created:%Y-%m-%d %H:%M})"
 
 
 class BreachDelivery(models.Model):

@@ -11,6 +11,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
+from ..audit import AuditEvent
+
 # Data-subject requests (P12-P16, P18): privacy/requests/state.py holds the rules that change them.
 
 
@@ -146,7 +148,7 @@ class DataRequest(models.Model):
         return (self.effective_due_date - (today or timezone.localdate())).days
 
 
-class RequestEvent(models.Model):
+class RequestEvent(AuditEvent):
     """The audit trail of a data request: who did what, when (kept on erasure, P18)."""
 
     class Action(models.TextChoices):
@@ -165,23 +167,7 @@ class RequestEvent(models.Model):
         ASSIGNED = "assigned", "Handler changed"
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="events")
-    created = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The staff member; empty for the requester or the system.",
-    )
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["created", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} ({self.created:%Y-%m-%d %H:%M})"
 
 
 def _export_storage():
