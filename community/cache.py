@@ -8,11 +8,12 @@ speed, not pages: reads miss, writes are dropped, `add` succeeds and
 The exception is the rate limits of the sensitive forms (`settings.RATE_LIMITS_FAIL_CLOSED`),
 which raise `RateLimitUnavailable` so that `community.middleware` refuses the request instead.
 
-`PerRequestCache`: another cache's values, read at most once per request. Settings that every
-page reads several times (the cookie groups and the banner wording) would otherwise cost a round
-trip each time. Outside a request (Celery, management commands) it reads through every time, and
-a write or delete also updates what the current request has seen, so nothing is ever staler than
-the start of the request.
+`NearCache`: a copy, in each process, of another cache's values for settings that every page
+reads (the cookie groups, the banner wording, the terms in force), each held for a few seconds
+(OPTIONS["HOLD"]) so that a page costs no round trip for them. A write or delete through it
+updates the process's copy at once; other processes see an edit (staff changing a cookie group
+or the terms) within the hold. Outside a request (Celery, management commands) it reads through
+every time.
 """
 
 import re
@@ -104,58 +105,62 @@ class RedisCache(DjangoRedisCache):
         return self._or_without_redis([], False, super().clear)
 
 
-_request = threading.local()
+_in_request = threading.local()
 
 
 def _start_request(**kwargs) -> None:
-    _request.values = {}
+    _in_request.active = True
 
 
 def _finish_request(**kwargs) -> None:
-    _request.values = None
+    _in_request.active = False
 
 
 request_started.connect(_start_request)
 request_finished.connect(_finish_request)
 
 
-class PerRequestCache(BaseCache):
-    """LOCATION is the alias of the cache that holds the values."""
+class NearCache(BaseCache):
+    """LOCATION is the alias of the cache that holds the values; OPTIONS["HOLD"] how many
+    seconds a process keeps its copy of one."""
 
     def __init__(self, location, params):
         super().__init__(params)
         self._alias = location
+        self._hold = params.get("OPTIONS", {}).get("HOLD", 5)
+        self._copies = {}  # (key, version) -> (value or _missing_key, when it was read)
 
     @property
     def _cache(self) -> BaseCache:
         return caches[self._alias]
 
-    def _seen(self) -> dict | None:
-        return getattr(_request, "values", None)
+    def _held(self, key, version):
+        """The process's copy of the value, or None when it has none or it is too old."""
+        copy = self._copies.get((key, version))
+        if copy is not None and time.monotonic() - copy[1] < self._hold:
+            return copy
+        return None
 
     def get(self, key, default=None, version=None):
-        seen = self._seen()
-        if seen is None:
+        if not getattr(_in_request, "active", False):
             return self._cache.get(key, default, version)
-        if (key, version) not in seen:
-            seen[(key, version)] = self._cache.get(key, self._missing_key, version)
-        value = seen[(key, version)]
-        return default if value is self._missing_key else value
+        if (copy := self._held(key, version)) is None:
+            copy = (self._cache.get(key, self._missing_key, version), time.monotonic())
+            self._copies[(key, version)] = copy
+        return default if copy[0] is self._missing_key else copy[0]
 
     def get_many(self, keys, version=None):
-        seen = self._seen()
-        if seen is None:
+        if not getattr(_in_request, "active", False):
             return self._cache.get_many(keys, version)
-        if missing := [key for key in keys if (key, version) not in seen]:
-            found = self._cache.get_many(missing, version)
+        copies = {key: self._held(key, version) for key in keys}
+        if missing := [key for key, copy in copies.items() if copy is None]:
+            found, now = self._cache.get_many(missing, version), time.monotonic()
             for key in missing:
-                seen[(key, version)] = found.get(key, self._missing_key)
-        values = {key: seen[(key, version)] for key in keys}
-        return {key: value for key, value in values.items() if value is not self._missing_key}
+                copies[key] = self._copies[(key, version)] = (found.get(key, self._missing_key), now)
+        return {key: copy[0] for key, copy in copies.items() if copy[0] is not self._missing_key}
 
     def _forget(self, key, version) -> None:
-        if (seen := self._seen()) is not None:
-            seen.pop((key, version), None)
+        self._copies.pop((key, version), None)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._forget(key, version)
@@ -164,6 +169,8 @@ class PerRequestCache(BaseCache):
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._forget(key, version)
         self._cache.set(key, value, timeout, version)
+        if getattr(_in_request, "active", False):
+            self._copies[(key, version)] = (value, time.monotonic())
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._cache.touch(key, timeout, version)
@@ -173,6 +180,5 @@ class PerRequestCache(BaseCache):
         return self._cache.delete(key, version)
 
     def clear(self):
-        if (seen := self._seen()) is not None:
-            seen.clear()
+        self._copies.clear()
         self._cache.clear()

@@ -153,9 +153,13 @@ else:
         }
         for alias in ("default", "stats")
     }
-# The cookie groups and the banner's wording, which every page reads several times: from the
-# default cache, once per request.
-CACHES["consent"] = {"BACKEND": "community.cache.PerRequestCache", "LOCATION": "default"}
+# Settings every page reads (the cookie groups, the banner's wording, the terms in force): each
+# process keeps a copy of the default cache's value for a few seconds (community.cache.NearCache).
+CACHES["near"] = {
+    "BACKEND": "community.cache.NearCache",
+    "LOCATION": "default",
+    "OPTIONS": {"HOLD": 5},
+}
 
 AUTH_USER_MODEL = "forums.User"
 AUTHENTICATION_BACKENDS = [
@@ -346,7 +350,7 @@ COOKIE_CONSENT_SECURE = not DEBUG
 COOKIE_CONSENT_HTTPONLY = True
 COOKIE_CONSENT_SAMESITE = "Lax"
 COOKIE_CONSENT_OPT_OUT = False
-COOKIE_CONSENT_CACHE_BACKEND = "consent"
+COOKIE_CONSENT_CACHE_BACKEND = "near"
 COOKIE_CONSENT_LOG_ENABLED = False  # so the library keeps no log that would need a retention rule
 
 # Optional third-party scripts (empty: none), each loaded only after consent to its cookie group

@@ -56,7 +56,7 @@ def _fresh_cache():
 
 
 def _clear_caches():
-    for alias in ("default", "stats"):
+    for alias in settings.CACHES:
         caches[alias].clear()
 
 

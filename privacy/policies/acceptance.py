@@ -1,7 +1,7 @@
 """Asking members who accepted older terms to accept the terms in force (P2, P24); the
 acceptance itself is a row in the consent ledger (forms.py)."""
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from .. import consent
@@ -9,8 +9,12 @@ from .models import PolicyVersion
 
 
 def terms_in_force() -> PolicyVersion | None:
+    """The terms every member must have accepted; every member's page asks, so each process
+    keeps a copy for a few seconds (settings.CACHES["near"])."""
     key = f"privacy:terms-in-force:{timezone.localdate()}"
-    return cache.get_or_set(key, lambda: PolicyVersion.objects.in_force(PolicyVersion.TERMS), 300)
+    return caches["near"].get_or_set(
+        key, lambda: PolicyVersion.objects.in_force(PolicyVersion.TERMS), 300
+    )
 
 
 def terms_to_accept(user) -> PolicyVersion | None:
