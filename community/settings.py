@@ -155,6 +155,9 @@ else:
     }
 # Settings every page reads (the cookie groups, the banner's wording, the terms in force): each
 # process keeps a copy of the default cache's value for a few seconds (community.cache.NearCache).
+# The parts of every page that only a deploy changes (links, the footer): rendered once in each
+# process (templates/base.html's {% cache %} blocks).
+CACHES["frame"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "frame"}
 CACHES["near"] = {
     "BACKEND": "community.cache.NearCache",
     "LOCATION": "default",
@@ -163,8 +166,8 @@ CACHES["near"] = {
 
 AUTH_USER_MODEL = "forums.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "forums.backends.ModelBackend",
+    "forums.backends.AuthenticationBackend",
 ]
 # Argon2 for new passwords; a password stored with an older hasher is re-hashed with Argon2 when
 # its member next signs in (Django does it on a successful check).
