@@ -25,7 +25,6 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from .querysets import can_moderate
@@ -33,6 +32,9 @@ from .querysets import can_moderate
 GENERATION_KEY = "forums:generation"
 HOME_KEY = "forums:home"
 TIMEOUT = 300  # also bounds staleness from changes made with QuerySet.update()
+# Part of every shared entry's key: raise it when what is cached changes shape (ShownPost's
+# fields, say), so that a deploy never reads entries pickled by the code before it.
+FORMAT = 2
 T = TypeVar("T")
 
 
@@ -108,42 +110,65 @@ def shared(request, key: str, name: str, render: Callable[[], T]) -> T:
     version = shared_version(request, key)
     if version is None:
         return render()
-    return cache.get_or_set(f"forums:{name}:{version}", render, TIMEOUT)
+    return cache.get_or_set(f"forums:{FORMAT}:{name}:{version}", render, TIMEOUT)
+
+
+READERS = ("visitor", "member", "author")  # what a post's actions depend on (post_actions.html)
 
 
 @dataclass(frozen=True)
 class ShownPost:
-    """A post as a topic page shows it to everyone (`shown`: its author, date, number and body,
-    rendered), with what the reader's own parts beside it need."""
+    """A post as a topic page shows it: `shown`, the start of its article (author, date, number
+    and body), the same for everyone, and `actions`, the end of it for each kind of reader
+    (READERS)."""
 
     pk: int
     position: int
     author_id: int | None
     hidden: bool
     shown: SafeString
-    # Reversed once here rather than for every reader of every post.
-    edit_url: str
-    report_url: str
-    moderate_url: str
+    actions: dict[str, SafeString]
 
 
-def shown_posts(topic, number: int, posts) -> list[ShownPost]:
-    """The posts of page `number` of `topic` (a queryset), rendered."""
-    return [
-        ShownPost(
-            pk=post.pk,
-            position=post.position,
-            author_id=post.author_id,
-            hidden=post.hidden,
-            edit_url=reverse("post_edit", args=[post.pk]),
-            report_url=reverse("post_report", args=[post.pk]),
-            moderate_url=reverse("post_moderate", args=[post.pk]),
-            shown=render_to_string(
-                "forums/post_shown.html", {"post": post, "topic": topic, "page_number": number}
-            ),
+def shown_posts(topic, number: int, posts, csrf_token: str | None = None) -> list[ShownPost]:
+    """The posts of page `number` of `topic` (a queryset), rendered for every kind of reader.
+    With a CSRF token (a moderator's page, never shared) the actions include the moderation
+    form."""
+    shown = []
+    for post in posts:
+        context = {"post": post, "topic": topic, "page_number": number}
+        actions = {**context, "can_moderate": csrf_token is not None, "csrf_token": csrf_token}
+        shown.append(
+            ShownPost(
+                pk=post.pk,
+                position=post.position,
+                author_id=post.author_id,
+                hidden=post.hidden,
+                shown=render_to_string("forums/post_shown.html", context),
+                actions={
+                    reader: render_to_string(
+                        "forums/post_actions.html", {**actions, "reader": reader}
+                    )
+                    for reader in READERS
+                },
+            )
         )
-        for post in posts
-    ]
+    return shown
+
+
+def posts_for(user, posts: list[ShownPost], first_unread: int | None) -> SafeString:
+    """The page's posts as `user` sees them, with the line above the first one they have not
+    read: strings joined, nothing rendered per post for each reader."""
+    parts = []
+    for post in posts:
+        if post.position == first_unread:
+            parts.append(render_to_string("forums/unread_line.html"))
+        if not user.is_authenticated:
+            reader = "visitor"
+        else:
+            reader = "author" if post.author_id == user.pk else "member"
+        parts += (post.shown, post.actions[reader])
+    return SafeString("".join(parts))
 
 
 @dataclass

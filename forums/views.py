@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
@@ -93,32 +94,34 @@ def count_view(request, topic: Topic) -> None:
 
 def home(request):
     """The latest topics, and the categories with their counts and last post."""
-    visible = Category.objects.visible_to(request.user)
+    # What everyone but moderators sees of the page, in one cache entry (forums.pagecache).
+    latest, categories = pagecache.shared(
+        request, pagecache.HOME_KEY, "home", lambda: home_lists(request.user)
+    )
+    return render(
+        request,
+        "home.html",
+        {"latest_topics": with_markers(latest, request.user), "categories": categories},
+    )
+
+
+def home_lists(user) -> tuple[pagecache.TopicList, str]:
+    """The home page's latest topics and its categories, rendered."""
+    visible = Category.objects.visible_to(user)
     categories = (
         visible.filter(parent=None)
         .with_last_post()
         .prefetch_related(Prefetch("children", queryset=visible.with_last_post()))
     )
     newest = (
-        Topic.objects.visible_to(request.user)
+        Topic.objects.visible_to(user)
         .for_listing()
         .select_related("category")
         .order_by("-last_activity")[:LATEST_TOPICS]
     )
-    # What everyone but moderators sees of the page, in one cache entry (forums.pagecache).
-    latest, shown_categories = pagecache.shared(
-        request,
-        pagecache.HOME_KEY,
-        "home",
-        lambda: (
-            pagecache.topic_list(with_posters(newest), show_category=True),
-            render_to_string("forums/category_list.html", {"categories": categories}),
-        ),
-    )
-    return render(
-        request,
-        "home.html",
-        {"latest_topics": with_markers(latest, request.user), "categories": shown_categories},
+    return (
+        pagecache.topic_list(with_posters(newest), show_category=True),
+        render_to_string("forums/category_list.html", {"categories": categories}),
     )
 
 
@@ -261,12 +264,6 @@ def topic_detail(request, pk, slug):
         form = PostForm(initial={"source": _quoted(request, topic)})
     page_count = topic.page_count
     number = _page_number(request, page_count)
-    posts = (
-        Post.objects.visible_to(request.user)
-        .filter(topic=topic)
-        .filter(position__gt=(number - 1) * POSTS_PER_PAGE, position__lte=number * POSTS_PER_PAGE)
-        .for_topic_page()
-    )
     count_view(request, topic)
     first_unread = None
     if request.user.is_authenticated:
@@ -278,17 +275,23 @@ def topic_detail(request, pk, slug):
             if before is not None and before < shown_up_to:
                 first_unread = before + 1
     moderator = can_moderate(request.user)
+    shown = pagecache.shared(
+        request,
+        pagecache.topic_key(topic.pk),
+        f"topic:{topic.pk}:{number}",
+        lambda: pagecache.shown_posts(
+            topic,
+            number,
+            posts_on_page(request.user, topic, number),
+            csrf_token=get_token(request) if moderator else None,
+        ),
+    )
     return render(
         request,
         "forums/topic.html",
         {
             "topic": topic,
-            "posts": pagecache.shared(
-                request,
-                pagecache.topic_key(topic.pk),
-                f"topic:{topic.pk}:{number}",
-                lambda: pagecache.shown_posts(topic, number, posts),
-            ),
+            "posts": pagecache.posts_for(request.user, shown, first_unread),
             "page_number": number,
             "page_count": page_count,
             "page_range": range(1, page_count + 1) if page_count <= 10 else None,
@@ -297,9 +300,17 @@ def topic_detail(request, pk, slug):
             "moderation_form": TopicModerationForm() if moderator else None,
             "preview": preview,
             "draft_key": f"reply:{topic.pk}",
-            "first_unread_position": first_unread,
         },
         status=400 if request.method == "POST" and preview is None else 200,
+    )
+
+
+def posts_on_page(user, topic: Topic, number: int):
+    return (
+        Post.objects.visible_to(user)
+        .filter(topic=topic)
+        .filter(position__gt=(number - 1) * POSTS_PER_PAGE, position__lte=number * POSTS_PER_PAGE)
+        .for_topic_page()
     )
 
 

@@ -185,7 +185,7 @@ def test_members_share_the_rendered_posts_and_each_gets_their_own_links(
     rendered = []
     render = pagecache.render_to_string
     monkeypatch.setattr(
-        pagecache, "render_to_string", lambda *args: rendered.append(1) or render(*args)
+        pagecache, "render_to_string", lambda *args: rendered.append(args[0]) or render(*args)
     )
     pages = {}
     for member in (amina, ben, None):
@@ -199,7 +199,10 @@ def test_members_share_the_rendered_posts_and_each_gets_their_own_links(
     assert f'href="{edit}"' not in pages[ben] and f'href="{report}"' in pages[ben]
     assert f'href="{edit}"' not in pages[None] and f'href="{report}"' not in pages[None]
     assert all("Amina on shift swaps" in page for page in pages.values())
-    assert len(rendered) == Post.objects.filter(topic=topic).count()  # rendered once for all
+    # Rendered once for all: each post, and its actions for each kind of reader.
+    posts = Post.objects.filter(topic=topic).count()
+    assert rendered.count("forums/post_shown.html") == posts
+    assert rendered.count("forums/post_actions.html") == posts * len(pagecache.READERS)
 
 
 def test_a_moderators_page_never_reaches_members_and_members_never_hide_posts_from_them(
