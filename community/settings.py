@@ -153,8 +153,9 @@ else:
         }
         for alias in ("default", "stats")
     }
-# Settings every page reads (the cookie groups, the banner's wording, the terms in force): each
-# process keeps a copy of the default cache's value for a few seconds (community.cache.NearCache).
+# Settings every page reads (the cookie groups, the banner's wording, the terms in force, the
+# declared cookie names): each process keeps a copy of the default cache's value for a few
+# seconds (community.cache.NearCache).
 # The parts of every page that only a deploy changes (links, the footer): rendered once in each
 # process (templates/base.html's {% cache %} blocks).
 CACHES["frame"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "frame"}

@@ -9,7 +9,7 @@ show it:
 - a topic page: the topic's version;
 - a category page: the category's version (its topics, their posters and counts);
 - the home page: the home version (the latest topics and every category's counts and last post);
-- a profile: the member's version (their post count and recent posts).
+- a profile: the member's version (their location, bio, post count and recent posts).
 A post or a topic in place bumps its topic, its category and the home page (and a post its
 author's profile): a reply to topic A leaves topic B's page and the other categories' pages
 cached. Everything else that visitors see
@@ -93,6 +93,11 @@ def topic_changed(topic_id: int, category_id: int, author_id: int | None = None)
     if author_id is not None:
         keys += (member_key(author_id),)
     transaction.on_commit(lambda: _bump(*keys))
+
+
+def member_changed(pk: int) -> None:
+    """What only the member's profile page shows changed (their location or bio)."""
+    transaction.on_commit(lambda: _bump(member_key(pk)))
 
 
 def shared_version(request, key: str) -> str | None:

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from . import search
 from .adapters import client_ip
 from .models import Category, EmailAddressAdded, Post, SignIn, Topic, User
-from .pagecache import forum_changed, topic_changed
+from .pagecache import forum_changed, member_changed, topic_changed
 from .posting import bulk_delete_in_progress, recount_category, recount_topic
 
 
@@ -81,6 +81,9 @@ SHOWN_TO_VISITORS = {
 }
 
 
+# Shown on the member's profile page alone: a change refreshes that page only.
+PROFILE_ONLY = ["location", "bio"]
+
 # Where a post or a topic is: a change that moves one refreshes every visitor's page.
 CONTAINER = {Post: "topic", Topic: "category"}
 
@@ -90,27 +93,36 @@ def note_visible_change(sender, instance, update_fields, **kwargs):
     The answers wait on the instance for forum_changed_if_visible, which runs once the row is
     written."""
     attnames = [sender._meta.get_field(name).attname for name in SHOWN_TO_VISITORS[sender]]
+    profile_only = PROFILE_ONLY if sender is User else []
     container = CONTAINER.get(sender)
-    moved = container is None
+    moved, profile = container is None, False
     if instance._state.adding:
         changed = sender is not User  # a new account is on no page until it posts
     elif update_fields is not None:  # names or attnames ("topic" or "topic_id")
         changed = not update_fields.isdisjoint(SHOWN_TO_VISITORS[sender] + attnames)
         moved = moved or not update_fields.isdisjoint({container, f"{container}_id"})
+        profile = not update_fields.isdisjoint(profile_only)
     else:
-        before = sender._base_manager.filter(pk=instance.pk).values(*attnames).first()
+        fields = [*attnames, *profile_only]
+        before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
         changed = before is None or any(
             before[attname] != getattr(instance, attname) for attname in attnames
         )
         field = f"{container}_id"
         moved = moved or before is None or before[field] != getattr(instance, field)
+        profile = before is not None and any(
+            before[name] != getattr(instance, name) for name in profile_only
+        )
     instance._changes_what_visitors_see = changed
     instance._moves_for_visitors = moved
+    instance._changes_profile = profile
 
 
 def forum_changed_if_visible(sender, instance, **kwargs):
     """A post or a topic changed in place refreshes its own pages; anything else every page."""
     if not getattr(instance, "_changes_what_visitors_see", True):
+        if getattr(instance, "_changes_profile", False):
+            member_changed(instance.pk)
         return
     if getattr(instance, "_moves_for_visitors", True):
         forum_changed()

@@ -420,18 +420,22 @@ def post_moderate(request, pk):
 
 def profile(request, username):
     member = get_object_or_404(User, username=username, is_active=True)
-    posts = Post.objects.visible_to(request.user).filter(author=member)
-    recent = posts.select_related("topic").order_by("-created")[:PROFILE_RECENT_POSTS]
-    post_count, recent = pagecache.shared(
+    card = pagecache.shared(
         request,
         pagecache.member_key(member.pk),
         f"member:{member.pk}",
-        lambda: (posts.count(), list(recent)),
+        lambda: profile_card(request.user, member),
     )
-    return render(
-        request,
-        "forums/profile.html",
-        {"member": member, "post_count": post_count, "recent_posts": recent},
+    return render(request, "forums/profile.html", {"member": member, "card": card})
+
+
+def profile_card(reader, member: User) -> str:
+    """The member's profile with their post count and recent posts, as `reader` may see them."""
+    posts = Post.objects.visible_to(reader).filter(author=member)
+    recent = posts.select_related("topic").order_by("-created")[:PROFILE_RECENT_POSTS]
+    return render_to_string(
+        "forums/profile_card.html",
+        {"member": member, "post_count": posts.count(), "recent_posts": recent},
     )
 
 

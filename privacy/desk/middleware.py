@@ -2,15 +2,17 @@
 
 Only the cookie's name is recorded, with when and how often (``UndeclaredCookie``), never
 anything about the visitor. The declared names are cached (and forgotten when staff change a
-declared cookie: ``forget_declared_names``), so a response that sets only declared cookies (or
-none) reads the cache at most and writes nothing. It sits above the middleware that set
+declared cookie: ``forget_declared_names``), each process keeping a copy for a few seconds
+(``settings.CACHES["near"]``): nearly every response sets a cookie (Django renews the CSRF
+cookie on every page with a form), and one that sets only declared cookies (or none) costs no
+round trip and writes nothing. It sits above the middleware that set
 cookies (sessions, CSRF, messages) so that it sees theirs too.
 """
 
 from fnmatch import fnmatchcase
 
 from cookie_consent.models import Cookie
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,14 +27,14 @@ DECLARED_KEY = "privacy:declared-cookie-names"
 
 def declared_names() -> set[str]:
     """Every cookie name in the declaration (a name may end in ``*`` for a family: ``_ga*``)."""
-    return cache.get_or_set(
+    return caches["near"].get_or_set(
         DECLARED_KEY, lambda: set(Cookie.objects.values_list("name", flat=True)), 3600
     )
 
 
 def forget_declared_names(**kwargs) -> None:
     """A declared cookie was added, changed or removed (connected in PrivacyConfig.ready)."""
-    cache.delete(DECLARED_KEY)
+    caches["near"].delete(DECLARED_KEY)
 
 
 def is_declared(name: str, declared: set[str]) -> bool:

@@ -235,3 +235,17 @@ def test_a_profile_counts_the_members_posts_once_and_again_after_they_post(
         PostFactory(topic=TopicFactory(), author=member, source="A second thought")
     page = seen(url)
     assert "<dd>2</dd>" in page and "A second thought" in page
+
+
+def test_a_profile_shows_a_new_location_at_once_and_other_pages_stay_cached(
+    client, user, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    url = reverse("profile", args=[user.username])
+    assert "Leeds" not in seen(url)
+    start = pagecache.generation()
+    profile = {"display_name": "", "job_title": "", "company": "", "location": "Leeds", "bio": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/profile/", profile)
+    assert "Leeds" in seen(url)
+    assert pagecache.generation() == start
