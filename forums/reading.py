@@ -9,8 +9,9 @@ Visitors have no markers: nothing about them is stored.
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection
+from django.db.models import Exists, F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from . import notifications
@@ -21,26 +22,32 @@ NEW_TOPIC_DAYS = 7
 VISIT_PRECISION = timedelta(hours=1)
 
 
+# The member's reads of a list's topics, with how many posts they may see came after each: every
+# topic list a member opens runs it, so it is written once in SQL rather than compiled from a
+# queryset on each request (which took three times as long as running it).
+UNREAD_SQL = f"""
+    SELECT r.topic_id, r.last_read_position, (
+        SELECT COUNT(*) FROM {Post._meta.db_table} p
+        WHERE p.topic_id = r.topic_id AND p.position > r.last_read_position {{hidden}}
+    )
+    FROM {TopicRead._meta.db_table} r
+    WHERE r.user_id = %s AND r.topic_id IN ({{topics}})
+"""
+
+
 def mark_unread(topics, user) -> bool:
     """Set `unread_count` (the replies after the member's last read that they may see: a hidden
     post is no news to a member who cannot open it), `first_unread_url` and `is_new` on the
     topics; one query. Whether any topic got a marker."""
     if not user.is_authenticated or not topics:
         return False
-    newer = Post.objects.filter(
-        topic=OuterRef("topic"), position__gt=OuterRef("last_read_position")
+    sql = UNREAD_SQL.format(
+        hidden="" if can_moderate(user) else "AND NOT p.hidden",
+        topics=", ".join(["%s"] * len(topics)),
     )
-    if not can_moderate(user):
-        newer = newer.filter(hidden=False)
-    count = newer.order_by().values("topic").annotate(n=Count("pk")).values("n")
-    reads = {
-        topic: (position, unread)
-        for topic, position, unread in TopicRead.objects.filter(
-            user=user, topic__in=[topic.pk for topic in topics]
-        )
-        .annotate(unread=Coalesce(Subquery(count), 0))
-        .values_list("topic", "last_read_position", "unread")
-    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *(topic.pk for topic in topics)])
+        reads = {topic: (position, unread) for topic, position, unread in cursor.fetchall()}
     new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
     for topic in topics:
         read, topic.unread_count = reads.get(topic.pk, (None, 0))
