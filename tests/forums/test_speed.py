@@ -1,12 +1,15 @@
 """Each page's SQL query count stays the same however much data there is (no N+1)."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from forums import moderation, pagecache, search
+from forums import moderation, pagecache, reading, search
 
 from ..factories import CategoryFactory, PostFactory, StaffFactory, TopicFactory, UserFactory
 
@@ -164,6 +167,19 @@ def test_a_members_walk_through_the_forum_writes_nothing_but_the_view_count(clie
             sql for sql in writes(client, url) if not sql.startswith(DOCUMENTED_GET_WRITES)
         ]
         assert unexpected == [], url
+
+
+def test_a_visit_is_recorded_once_an_hour_with_no_news(client):
+    """The last visit, which retention counts from, kept to the hour (reading.VISIT_PRECISION)."""
+    topic = TopicFactory()
+    member = UserFactory()
+    client.force_login(member)
+    client.get(topic.get_absolute_url())
+    earlier = timezone.now() - reading.VISIT_PRECISION - timedelta(minutes=1)
+    member.topic_reads.update(updated=earlier)
+    assert [sql for sql in writes(client, topic.get_absolute_url()) if "topicread" in sql]
+    assert member.topic_reads.get().updated > earlier + reading.VISIT_PRECISION
+    assert not [sql for sql in writes(client, topic.get_absolute_url()) if "topicread" in sql]
 
 
 def test_news_in_a_topic_is_recorded_as_read_on_the_next_visit(client):
