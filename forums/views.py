@@ -261,7 +261,12 @@ def topic_detail(request, pk, slug):
     else:
         if slug != topic.slug:
             return redirect(topic)
-        form = PostForm(initial={"source": _quoted(request, topic)})
+        # Visitors get "Log in to reply" instead of the form.
+        form = (
+            PostForm(initial={"source": _quoted(request, topic)})
+            if request.user.is_authenticated
+            else None
+        )
     page_count = topic.page_count
     number = _page_number(request, page_count)
     count_view(request, topic)

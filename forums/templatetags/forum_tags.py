@@ -9,6 +9,7 @@ fetched from another site (no Gravatar), nothing is uploaded, and the page's CSP
 import html
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django import template
 from django.utils import timezone
@@ -24,6 +25,7 @@ GOLDEN_ANGLE = 137.508
 FORMER_MEMBER_COLOUR = "#6b7280"
 
 
+@lru_cache(maxsize=10_000)  # the same colour for a member on every page: worked out once
 def avatar_colour(user_id: int | None) -> str:
     if not user_id:
         return FORMER_MEMBER_COLOUR
