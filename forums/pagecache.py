@@ -34,7 +34,7 @@ HOME_KEY = "forums:home"
 TIMEOUT = 300  # also bounds staleness from changes made with QuerySet.update()
 # Part of every shared entry's key: raise it when what is cached changes shape (ShownPost's
 # fields, say), so that a deploy never reads entries pickled by the code before it.
-FORMAT = 2
+FORMAT = 3
 T = TypeVar("T")
 
 
@@ -178,9 +178,10 @@ def posts_for(user, posts: list[ShownPost], first_unread: int | None) -> SafeStr
 
 @dataclass
 class ShownTopic:
-    """A topic as a topic list shows it to everyone (`shown_meta`: category, starter and
-    replies; `shown_numbers`: posters, counts and last activity, rendered), and the reader's
-    unread markers, set on each request (forums.reading.mark_unread)."""
+    """A topic as a topic list shows it: `start`, the start of its item for a reader with no
+    marker on it, and `end`, the rest (category, starter, posters, counts and last activity), the
+    same for everyone; and the reader's unread markers, set on each request
+    (forums.reading.mark_unread)."""
 
     pk: int
     title: str
@@ -189,8 +190,8 @@ class ShownTopic:
     pinned: bool
     locked: bool
     hidden: bool
-    shown_meta: SafeString
-    shown_numbers: SafeString
+    start: SafeString = SafeString("")
+    end: SafeString = SafeString("")
     unread_count: int = 0
     is_new: bool = False
     first_unread_url: str = ""
@@ -198,12 +199,20 @@ class ShownTopic:
     def get_absolute_url(self) -> str:
         return self.url
 
+    def item(self) -> SafeString:
+        """The item as this reader sees it: its start rendered again only with a marker on it."""
+        start = self.start
+        if self.unread_count or self.is_new:
+            start = render_to_string("forums/topic_item.html", {"topic": self})
+        return SafeString(start + self.end)
+
 
 @dataclass
 class TopicList:
     """Topics as a list shows them: `html` is the whole list for a reader with no unread
-    markers on it (every visitor), rendered once; a member with markers gets the list rendered
-    from `topics` (templates/forums/topic_list_shown.html)."""
+    markers on it (every visitor), rendered once; a member with markers gets the list put
+    together from `topics`, with only the marked items rendered again
+    (templates/forums/topic_list_shown.html)."""
 
     topics: list[ShownTopic]
     html: SafeString
@@ -212,23 +221,27 @@ class TopicList:
     def __len__(self) -> int:
         return len(self.topics)
 
+    def items(self) -> list[SafeString]:
+        return [topic.item() for topic in self.topics]
+
 
 def topic_list(topics, show_category: bool = False) -> TopicList:
     """The topics (with their `posters`, see forums.views.with_posters), rendered."""
     shown = []
     for topic in topics:
-        context = {"topic": topic, "show_category": show_category}
-        shown.append(
-            ShownTopic(
-                pk=topic.pk,
-                title=topic.title,
-                url=topic.get_absolute_url(),
-                created=topic.created,
-                pinned=topic.pinned,
-                locked=topic.locked,
-                hidden=topic.hidden,
-                shown_meta=render_to_string("forums/topic_meta.html", context),
-                shown_numbers=render_to_string("forums/topic_numbers.html", context),
-            )
+        listed = ShownTopic(
+            pk=topic.pk,
+            title=topic.title,
+            url=topic.get_absolute_url(),
+            created=topic.created,
+            pinned=topic.pinned,
+            locked=topic.locked,
+            hidden=topic.hidden,
         )
-    return TopicList(shown, render_to_string("forums/topic_list.html", {"topics": shown}))
+        listed.start = render_to_string("forums/topic_item.html", {"topic": listed})
+        listed.end = render_to_string(
+            "forums/topic_item_end.html", {"topic": topic, "show_category": show_category}
+        )
+        shown.append(listed)
+    html = render_to_string("forums/topic_list.html", {"items": [t.item() for t in shown]})
+    return TopicList(shown, html)

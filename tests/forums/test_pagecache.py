@@ -1,11 +1,14 @@
 """The visitors' page cache: what invalidates it, and what it may hold."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from forums import moderation, pagecache
 from forums.models import Post
@@ -249,3 +252,25 @@ def test_a_profile_shows_a_new_location_at_once_and_other_pages_stay_cached(
         client.post("/accounts/profile/", profile)
     assert "Leeds" in seen(url)
     assert pagecache.generation() == start
+
+
+def test_a_members_topic_list_renders_again_only_the_topics_with_a_marker(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    member = UserFactory(date_joined=timezone.now() - timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        read = [TopicFactory(category=CategoryFactory()) for _ in range(3)]
+        TopicFactory(title="Nobody has opened this")
+    reader = Client()
+    reader.force_login(member)
+    for topic in read:
+        reader.get(topic.get_absolute_url())
+    seen("/")  # the shared list, rendered for everyone
+    rendered = []
+    render = pagecache.render_to_string
+    monkeypatch.setattr(
+        pagecache, "render_to_string", lambda *args: rendered.append(args[0]) or render(*args)
+    )
+    page = reader.get("/").content.decode()
+    assert "badge new" in page.split("Nobody has opened this", 1)[1].split("</li>", 1)[0]
+    assert rendered == ["forums/topic_item.html"]  # the new topic's item, nothing else
