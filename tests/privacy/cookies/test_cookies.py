@@ -191,6 +191,38 @@ def test_accept_without_csrf_token_is_refused(client):
     assert "cookie_consent" not in response.cookies
 
 
+def test_each_visitor_gets_the_banner_with_their_own_token_and_page(settings):
+    """The banner is rendered once per process (community.frame) with the CSRF token and the
+    page to return to filled in per request: each visitor's own, escaped, never kept."""
+    import pickle
+    import re
+
+    from django.core.cache import caches
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    hostile = '/search/?q="><script>alert(1)</script>'
+    pages = {}
+    for path in ("/", hostile):
+        visitor = Client(enforce_csrf_checks=True)
+        html = visitor.get(path).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        nexts = re.findall(r'name="next" value="([^"]*)"', html)
+        pages[path] = (visitor, token, nexts)
+    (first, first_token, first_nexts), (second, second_token, second_nexts) = pages.values()
+    assert first_token != second_token and "hole-" not in first_token
+    assert first_nexts == ["/"] * 3
+    assert second_nexts == ["/search/?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"] * 3
+    kept = "".join(pickle.loads(value) for value in caches["frame"]._cache.values())
+    assert "cookie-banner-title" in kept
+    assert first_token not in kept and second_token not in kept and "alert(1)" not in kept
+    response = second.post(
+        ACCEPT_URL, {"all_groups": "on", "next": "/", "csrfmiddlewaretoken": second_token}
+    )
+    assert response.status_code == 302
+    assert first.post(ACCEPT_URL, {"all_groups": "on"}).status_code == 403
+
+
 @pytest.mark.parametrize("url", [ACCEPT_URL, DECLINE_URL])
 def test_unknown_group_is_refused(client, url):
     response = client.post(url, {"cookie_groups": ["marketing"]})
