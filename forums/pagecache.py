@@ -106,7 +106,11 @@ def shared_version(request, key: str) -> str | None:
     rendered fresh."""
     if can_moderate(request.user):
         return None
-    return "-".join(str(value) for value in versions(GENERATION_KEY, key))
+    # A page may ask more than once (a topic's row, then its posts): one round trip.
+    known = request.__dict__.setdefault("_forum_versions", {})
+    if key not in known:
+        known[key] = "-".join(str(value) for value in versions(GENERATION_KEY, key))
+    return known[key]
 
 
 def shared(request, key: str, name: str, render: Callable[[], T]) -> T:

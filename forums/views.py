@@ -233,9 +233,16 @@ def _page_number(request, page_count: int) -> int:
 
 
 def topic_detail(request, pk, slug):
-    topic = get_object_or_404(
-        Topic.objects.visible_to(request.user).select_related("category"), pk=pk
-    )
+    if request.method == "GET":
+        # The row as it was when the topic last changed (pagecache.topic_changed): the same for
+        # all but moderators. Its view count may be a few minutes behind.
+        topic = pagecache.shared(
+            request, pagecache.topic_key(pk), f"topic-row:{pk}", lambda: shown_topic(request, pk)
+        )
+    else:
+        topic = shown_topic(request, pk)
+    if topic is None:
+        raise Http404("No such topic.")
     preview = None
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -307,6 +314,12 @@ def topic_detail(request, pk, slug):
             "draft_key": f"reply:{topic.pk}",
         },
         status=400 if request.method == "POST" and preview is None else 200,
+    )
+
+
+def shown_topic(request, pk) -> Topic | None:
+    return (
+        Topic.objects.visible_to(request.user).select_related("category").filter(pk=pk).first()
     )
 
 
