@@ -2,7 +2,9 @@
 also see what is hidden), so the rendered posts, topic lists and categories are cached under
 version numbers that changes bump (after their transaction commits), and each reader's own parts
 (reply, edit and report links, unread markers, the unread line) are added around them on each
-request. Moderators' pages are rendered fresh.
+request. Moderators' pages are rendered fresh. A visitor's page is cached whole (page()): every
+visitor who comes by the same address with the same cookie choices sees the same page but for
+the CSRF token of the cookie banner's forms.
 
 Each page is keyed by the versions of what it shows, so a change refreshes only the pages that
 show it:
@@ -16,16 +18,27 @@ cached. Everything else that visitors see
 (names beside posts, categories, a topic or post moved, erasure, deletions) bumps the generation,
 which is part of every key."""
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from cookie_consent.cache import all_cookie_groups
+from cookie_consent.util import get_cookie_value_from_request
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
+
+from privacy.cookies.preferences import recent_searches
+from privacy.cookies.wording import banner_text
 
 from .querysets import can_moderate
 
@@ -120,6 +133,49 @@ def shared(request, key: str, name: str, render: Callable[[], T]) -> T:
     if version is None:
         return render()
     return cache.get_or_set(f"forums:{FORMAT}:{name}:{version}", render, TIMEOUT)
+
+
+# Where a visitor's whole page (page()) has its CSRF token: letters, digits and dashes, which
+# escaping leaves as they are, with a secret part nobody can write into a post.
+CSRF_HOLE = SimpleLazyObject(
+    lambda: f"hole-csrf-{salted_hmac('forums.pagecache', 'csrf').hexdigest()[:24]}"
+)
+
+
+def page(request, key: str, name: str, template: str, context: Callable[[], dict], canonical: bool):
+    """`render(request, template, context())`; a visitor's page whole, made once for every
+    visitor who sees it the same way (the same address, the same cookie choices), under the
+    version of `key`, with each one's CSRF token put in (the cookie banner's forms). `canonical`:
+    the address is the page's own (no query string but the page number as the page writes it),
+    so that odd addresses cannot fill the cache; the others are rendered for the request."""
+    seen_as = _visitors_view(request) if canonical else None
+    if seen_as is None:
+        return HttpResponse(render_to_string(template, context(), request))
+    entry = f"forums:{FORMAT}:page:{name}:{shared_version(request, key)}:{seen_as}"
+    html = cache.get(entry)
+    if html is None:
+        html = render_to_string(template, {**context(), "csrf_token": str(CSRF_HOLE)}, request)
+        cache.set(entry, html, TIMEOUT)
+    if str(CSRF_HOLE) in html:
+        html = html.replace(str(CSRF_HOLE), get_token(request))
+    return HttpResponse(html)
+
+
+def _visitors_view(request) -> str | None:
+    """How a visitor sees the page (its address and their cookie choices, which show the banner
+    or a script), as a key, or None for members and for a page with something of the visitor's
+    own on it (a message, their recent searches in the search box)."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return None
+    if len(get_messages(request)) or recent_searches(request):
+        return None
+    # The banner's wording and groups as well: a page cached before an edit never shows the old.
+    banner = [banner_text().pk] + [
+        (group.for_json(), get_cookie_value_from_request(request, varname))
+        for varname, group in all_cookie_groups().items()
+    ]
+    seen_as = f"{request.build_absolute_uri()}|{banner}"
+    return hashlib.md5(seen_as.encode(), usedforsecurity=False).hexdigest()
 
 
 READERS = ("visitor", "member", "author")  # what a post's actions depend on (post_actions.html)

@@ -94,14 +94,16 @@ def count_view(request, topic: Topic) -> None:
 
 def home(request):
     """The latest topics, and the categories with their counts and last post."""
-    # What everyone but moderators sees of the page, in one cache entry (forums.pagecache).
-    latest, categories = pagecache.shared(
-        request, pagecache.HOME_KEY, "home", lambda: home_lists(request.user)
-    )
-    return render(
-        request,
-        "home.html",
-        {"latest_topics": with_markers(latest, request.user), "categories": categories},
+
+    def context():
+        # What everyone but moderators sees of the page, in one cache entry (forums.pagecache).
+        latest, categories = pagecache.shared(
+            request, pagecache.HOME_KEY, "home", lambda: home_lists(request.user)
+        )
+        return {"latest_topics": with_markers(latest, request.user), "categories": categories}
+
+    return pagecache.page(
+        request, pagecache.HOME_KEY, "home", "home.html", context, canonical=_canonical(request)
     )
 
 
@@ -135,26 +137,41 @@ def category_detail(request, slug):
         paginator.count = category.topic_count  # kept on the row: no COUNT(*) per page view
     page = paginator.get_page(request.GET.get("page"))
     topics = page.object_list
-    listed, subcategories = pagecache.shared(
-        request,
-        pagecache.category_key(category.pk),
-        f"category:{category.pk}:{page.number}",
-        lambda: (
-            pagecache.topic_list(with_posters(topics)),
-            list(category.children.visible_to(request.user)),
-        ),
-    )
-    page.object_list = with_markers(listed, request.user)
-    return render(
-        request,
-        "forums/category.html",
-        {
+    name = f"category:{category.pk}:{page.number}"
+
+    def context():
+        listed, subcategories = pagecache.shared(
+            request,
+            pagecache.category_key(category.pk),
+            name,
+            lambda: (
+                pagecache.topic_list(with_posters(topics)),
+                list(category.children.visible_to(request.user)),
+            ),
+        )
+        page.object_list = with_markers(listed, request.user)
+        return {
             "category": category,
             "page": page,
             "subcategories": subcategories,
             "can_start_topic": may_start_topic(request.user, category),
-        },
+        }
+
+    return pagecache.page(
+        request,
+        pagecache.category_key(category.pk),
+        name,
+        "forums/category.html",
+        context,
+        canonical=_canonical(request, page.number),
     )
+
+
+def _canonical(request, page_number: int | None = None) -> bool:
+    """Is this the page's own address: no query string, or only its number as its links write
+    it? (Only those addresses get a visitor's whole page from the cache, forums.pagecache.)"""
+    given = dict(request.GET.lists())
+    return not given or (page_number is not None and given == {"page": [str(page_number)]})
 
 
 def may_start_topic(user, category: Category) -> bool:
@@ -287,21 +304,21 @@ def topic_detail(request, pk, slug):
             if before is not None and before < shown_up_to:
                 first_unread = before + 1
     moderator = can_moderate(request.user)
-    shown = pagecache.shared(
-        request,
-        pagecache.topic_key(topic.pk),
-        f"topic:{topic.pk}:{number}",
-        lambda: pagecache.shown_posts(
-            topic,
-            number,
-            posts_on_page(request.user, topic, number),
-            csrf_token=get_token(request) if moderator else None,
-        ),
-    )
-    return render(
-        request,
-        "forums/topic.html",
-        {
+    name = f"topic:{topic.pk}:{number}"
+
+    def context():
+        shown = pagecache.shared(
+            request,
+            pagecache.topic_key(topic.pk),
+            name,
+            lambda: pagecache.shown_posts(
+                topic,
+                number,
+                posts_on_page(request.user, topic, number),
+                csrf_token=get_token(request) if moderator else None,
+            ),
+        )
+        return {
             "topic": topic,
             "posts": pagecache.posts_for(request.user, shown, first_unread),
             "page_number": number,
@@ -312,15 +329,24 @@ def topic_detail(request, pk, slug):
             "moderation_form": TopicModerationForm() if moderator else None,
             "preview": preview,
             "draft_key": f"reply:{topic.pk}",
-        },
-        status=400 if request.method == "POST" and preview is None else 200,
+        }
+
+    if request.method == "POST":
+        return render(
+            request, "forums/topic.html", context(), status=400 if preview is None else 200
+        )
+    return pagecache.page(
+        request,
+        pagecache.topic_key(topic.pk),
+        name,
+        "forums/topic.html",
+        context,
+        canonical=_canonical(request, number),
     )
 
 
 def shown_topic(request, pk) -> Topic | None:
-    return (
-        Topic.objects.visible_to(request.user).select_related("category").filter(pk=pk).first()
-    )
+    return Topic.objects.visible_to(request.user).select_related("category").filter(pk=pk).first()
 
 
 def posts_on_page(user, topic: Topic, number: int):
@@ -438,13 +464,22 @@ def post_moderate(request, pk):
 
 def profile(request, username):
     member = get_object_or_404(User, username=username, is_active=True)
-    card = pagecache.shared(
+    key = pagecache.member_key(member.pk)
+
+    def context():
+        card = pagecache.shared(
+            request, key, f"member:{member.pk}", lambda: profile_card(request.user, member)
+        )
+        return {"member": member, "card": card}
+
+    return pagecache.page(
         request,
-        pagecache.member_key(member.pk),
+        key,
         f"member:{member.pk}",
-        lambda: profile_card(request.user, member),
+        "forums/profile.html",
+        context,
+        canonical=_canonical(request),
     )
-    return render(request, "forums/profile.html", {"member": member, "card": card})
 
 
 def profile_card(reader, member: User) -> str:

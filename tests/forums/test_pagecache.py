@@ -1,5 +1,6 @@
 """The visitors' page cache: what invalidates it, and what it may hold."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -273,4 +274,64 @@ def test_a_members_topic_list_renders_again_only_the_topics_with_a_marker(
     )
     page = reader.get("/").content.decode()
     assert "badge new" in page.split("Nobody has opened this", 1)[1].split("</li>", 1)[0]
-    assert rendered == ["forums/topic_item.html"]  # the new topic's item, nothing else
+    # The member's page, and in it the new topic's item, nothing else.
+    assert rendered == ["home.html", "forums/topic_item.html"]
+
+
+def visitor_pages(post) -> list[str]:
+    return [
+        "/",
+        post.topic.category.get_absolute_url(),
+        post.topic.get_absolute_url(),
+        f"/u/{post.author.username}/",
+    ]
+
+
+def token_in(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_visitors_whole_page_is_made_once_and_each_gets_their_own_token(monkeypatch):
+    post = PostFactory(source="Shared with every visitor")
+    rendered = []
+    render = pagecache.render_to_string
+    monkeypatch.setattr(
+        pagecache, "render_to_string", lambda *args: rendered.append(args[0]) or render(*args)
+    )
+    for url in visitor_pages(post):
+        first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        first_page = first.get(url).content.decode()
+        rendered.clear()
+        with CaptureQueriesContext(connection) as captured:
+            second_page = second.get(url).content.decode()
+        assert rendered == [], url  # the second visitor's page came whole from the cache
+        assert not any('"forums_post"' in query["sql"] for query in captured.captured_queries)
+        assert first_page.replace(token_in(first_page), "") == second_page.replace(
+            token_in(second_page), ""
+        )
+        assert token_in(first_page) != token_in(second_page) and "hole-" not in second_page
+        # Each token is the visitor's own: the banner's forms work with it, not with the other.
+        accept = reverse("cookie_consent_accept")
+        stolen = {"all_groups": "on", "next": url, "csrfmiddlewaretoken": token_in(first_page)}
+        assert second.post(accept, stolen).status_code == 403
+        own = {**stolen, "csrfmiddlewaretoken": token_in(second_page)}
+        assert second.post(accept, own).status_code == 302
+
+
+def test_a_visitor_sees_the_page_their_own_way_never_anothers():
+    post = PostFactory()
+    url = post.topic.get_absolute_url()
+    assert 'id="cookie-banner"' in seen(url)  # cached for first visits
+    decided = Client()
+    decided.post(reverse("cookie_consent_decline"), {"all_groups": "on", "next": url})
+    # Their message, once, and no banner; nobody else gets either.
+    page = decided.get(url).content.decode()
+    assert "Your cookie choices are saved." in page and 'id="cookie-banner"' not in page
+    page = decided.get(url).content.decode()
+    assert "Your cookie choices are saved." not in page and 'id="cookie-banner"' not in page
+    assert "Your cookie choices are saved." not in seen(url)
+    assert 'id="cookie-banner"' in seen(url)
+    # An address with more than the page number is rendered for its visitor alone.
+    odd = Client().get(f"{url}?ref=newsletter-4711").content.decode()
+    assert "newsletter-4711" in odd  # "Log in" brings them back to the address they came by
+    assert "newsletter-4711" not in seen(url)

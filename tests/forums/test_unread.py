@@ -36,12 +36,15 @@ def test_replies_since_the_last_visit_are_counted_and_linked(
     assert "unread-count" not in item and "New" not in item
 
 
-def test_the_link_goes_to_the_page_of_the_first_unread_post(user_client, user):
+def test_the_link_goes_to_the_page_of_the_first_unread_post(
+    user_client, user, django_capture_on_commit_callbacks
+):
     topic = TopicFactory(title="Long thread")
     for _ in range(POSTS_PER_PAGE + 2):
         PostFactory(topic=topic)
     user_client.get(topic.get_absolute_url())  # page 1: read up to 20
-    PostFactory(topic=topic)
+    with django_capture_on_commit_callbacks(execute=True):  # the reply's commit: the page renews
+        PostFactory(topic=topic)
     item = topic_item(user_client.get("/").content.decode(), "Long thread")
     assert "?page=2#new" in item and ">4<" in item  # 21, 22, 23 and the new 24
     user_client.get(topic.get_absolute_url() + "?page=2")
