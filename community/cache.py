@@ -156,7 +156,8 @@ class NearCache(BaseCache):
         if missing := [key for key, copy in copies.items() if copy is None]:
             found, now = self._cache.get_many(missing, version), time.monotonic()
             for key in missing:
-                copies[key] = self._copies[(key, version)] = (found.get(key, self._missing_key), now)
+                copy = (found.get(key, self._missing_key), now)
+                copies[key] = self._copies[(key, version)] = copy
         return {key: copy[0] for key, copy in copies.items() if copy[0] is not self._missing_key}
 
     def _forget(self, key, version) -> None:

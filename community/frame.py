@@ -2,9 +2,12 @@
 (the CSRF token, the page's own address, a form's anti-spam stamp), rendered once per process and
 filled in per request.
 
-    {% filled "cookie-banner" cookie_bar.json cookie_bar.text.wording fill csrf_token here=request.get_full_path %}
+    {% filled "cookie-banner" cookie_bar.json cookie_bar.text.wording
+       fill csrf_token here=request.get_full_path %}
       ... {% csrf_token %} ... <input type="hidden" name="next" value="{{ here }}"> ...
     {% endfilled %}
+
+(one line in a template: a tag cannot span lines).
 
 The first render binds each hole after `fill` (`csrf_token`, `here`) to a marker and keeps the
 result in CACHES["frame"] under the fragment's name and the values after it (as Django's
@@ -48,9 +51,8 @@ class FilledNode(template.Node):
         """A marker per hole: letters, digits and dashes, which escaping and URL-encoding leave
         as they are, with a secret part, so that nothing a member writes can pass for one."""
         secret = salted_hmac("community.frame", self.name).hexdigest()[:24]
-        return {
-            hole: f"hole-{hole.replace('_', '-')}-{secret}" for hole in {**self.holes, **self.issued}
-        }
+        holes = {**self.holes, **self.issued}
+        return {hole: f"hole-{hole.replace('_', '-')}-{secret}" for hole in holes}
 
     def render(self, context) -> SafeString:
         frame = caches["frame"]

@@ -22,9 +22,7 @@ def later(monkeypatch, seconds: float) -> None:
     monkeypatch.setattr(near_cache.time, "monotonic", lambda: now)
 
 
-def test_pages_read_the_cookie_groups_the_wording_and_the_terms_once_per_hold(
-    client, monkeypatch
-):
+def test_pages_read_the_cookie_groups_the_wording_and_the_terms_once_per_hold(client, monkeypatch):
     client.get("/privacy/terms/")  # fills the shared cache
     hold = settings.CACHES["near"]["OPTIONS"]["HOLD"]
     later(monkeypatch, hold + 1)  # this process's copies are too old
