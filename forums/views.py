@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -43,6 +44,7 @@ from .posting import edit_post, refusal, reply, start_topic
 from .querysets import can_moderate
 
 LATEST_TOPICS = 10
+CATEGORY_PKS_KEY = "forums:category-pks"
 PROFILE_RECENT_POSTS = 10
 RECENT_POSTERS = 4  # avatars in a topic list: the starter, then the latest other posters
 # Crawlers and link previews are not readers: their visits are not counted.
@@ -128,9 +130,7 @@ def home_lists(user) -> tuple[pagecache.TopicList, str]:
 
 
 def category_detail(request, slug):
-    category = get_object_or_404(
-        Category.objects.visible_to(request.user).select_related("parent"), slug=slug
-    )
+    category = shown_category(request, slug)
     topics = Topic.objects.visible_to(request.user).filter(category=category).for_listing()
     paginator = Paginator(topics.order_by("-pinned", "-last_activity"), TOPICS_PER_PAGE)
     if not can_moderate(request.user):
@@ -164,6 +164,33 @@ def category_detail(request, slug):
         "forums/category.html",
         context,
         canonical=_canonical(request, page.number),
+    )
+
+
+def shown_category(request, slug) -> Category:
+    """The category whose page this is. On a GET by all but moderators, its row as it was when
+    the category last changed (pagecache.topic_changed, forum_changed), from the shared cache."""
+    visible = Category.objects.visible_to(request.user).select_related("parent")
+    pk = category_pks().get(slug)
+    if pk is not None and request.method == "GET":
+        category = pagecache.shared(
+            request,
+            pagecache.category_key(pk),
+            f"category-row:{pk}",
+            lambda: visible.filter(pk=pk).first(),
+        )
+        if category is not None and category.slug == slug:
+            return category
+    return get_object_or_404(visible, slug=slug)  # a new, renamed, hidden or unknown slug
+
+
+def category_pks() -> dict[str, int]:
+    """Every category's slug and pk, kept in each process for a few seconds (CACHES["near"]):
+    a slug renamed or reused since is caught by shown_category's check of the row."""
+    return caches["near"].get_or_set(
+        CATEGORY_PKS_KEY,
+        lambda: dict(Category.objects.values_list("slug", "pk")),
+        pagecache.TIMEOUT,
     )
 
 

@@ -335,3 +335,25 @@ def test_a_visitor_sees_the_page_their_own_way_never_anothers():
     odd = Client().get(f"{url}?ref=newsletter-4711").content.decode()
     assert "newsletter-4711" in odd  # "Log in" brings them back to the address they came by
     assert "newsletter-4711" not in seen(url)
+
+
+def test_a_categorys_row_comes_from_the_cache_and_a_renamed_slug_is_never_served(
+    django_capture_on_commit_callbacks,
+):
+    category = CategoryFactory(name="Workforce planning", slug="wfm")
+    with django_capture_on_commit_callbacks(execute=True):
+        TopicFactory(category=category, title="Rotas for the winter peak")
+    assert "Rotas for the winter peak" in seen("/c/wfm/")
+    with django_capture_on_commit_callbacks(execute=True):
+        TopicFactory(category=category, title="Shrinkage targets")
+    assert "Shrinkage targets" in seen("/c/wfm/")  # the row's counters and the list renewed
+    category.refresh_from_db()  # its counters, as the topics left them
+    with django_capture_on_commit_callbacks(execute=True):
+        category.slug = "planning"
+        category.save()
+    assert Client().get("/c/wfm/").status_code == 404  # though each process knew the old slug
+    assert "Shrinkage targets" in seen("/c/planning/")
+    with django_capture_on_commit_callbacks(execute=True):
+        category.staff_only = True
+        category.save()
+    assert Client().get("/c/planning/").status_code == 404
