@@ -170,7 +170,7 @@ def _visitors_view(request) -> str | None:
     if len(get_messages(request)) or recent_searches(request):
         return None
     # The banner's wording and groups as well: a page cached before an edit never shows the old.
-    banner = [banner_text().pk] + [
+    banner = [banner_text().wording] + [
         (group.for_json(), get_cookie_value_from_request(request, varname))
         for varname, group in all_cookie_groups().items()
     ]
