@@ -7,7 +7,9 @@ from allauth.core.internal import ratelimit
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from forums.backends import ModelBackend
 from forums.models import SignIn, User
 from privacy import consent
 from privacy.models import Consent, PolicyVersion
@@ -272,3 +274,17 @@ def test_a_newcomer_can_ask_for_a_new_code_after_a_few_minutes(client, mailoutbo
     assert len(mailoutbox) == 2
     response = client.post(response["Location"], {"code": emailed_code(mailoutbox[1])})
     assert response.status_code == 302 and client.session["_auth_user_id"]
+
+
+def test_the_signed_in_member_is_loaded_as_a_queryset_loads_them(user):
+    """forums.backends reads the member with SQL of its own, through the converters a queryset
+    applies (on SQLite, datetimes come back as text without them)."""
+    user.last_login = timezone.now()
+    user.save()
+    loaded, fresh = ModelBackend().get_user(user.pk), User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(fresh, field.attname), field.name
+    assert timezone.is_aware(loaded.date_joined) and timezone.is_aware(loaded.last_login)
+    assert loaded.has_second_factor is False and not loaded._state.adding
+    assert ModelBackend().get_user("not a number") is None
+    assert ModelBackend().get_user(user.pk + 1000) is None
