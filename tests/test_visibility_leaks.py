@@ -5,6 +5,7 @@ member with an odd query string before other readers."""
 
 import html
 import inspect
+import re
 from unittest import mock
 
 import pytest
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 ODD_QUERY = "utm_id=tracker-4711&pad=" + "p" * 4096 + "&q=%3Cscript%3Eodd()%3C/script%3E"
 ODD_MARKERS = ("tracker-4711", "p" * 4096, "<script>odd()", "odd()")
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Tasks whose argument is not forum content, with why their emails carry none: each sends a
 # person their own request, export, confirmation link or policy notice, or a newsletter written
 # by staff, or the notice staff wrote to the people affected by a breach.
@@ -132,8 +134,14 @@ def walk_as_readers(moderator=None) -> list[str]:
             firsts = [Client(), readers[first]] + ([readers[moderator]] if moderator else [])
             for client in firsts:
                 client.get(f"{url}{joiner}{ODD_QUERY}")
+            # At the page's own address too, which a visitor's whole page is kept under: their
+            # CSRF tokens (the cookie banner's forms, the member's) are theirs alone.
+            tokens = set()
+            for client in (Client(), readers[first]):
+                tokens |= set(TOKEN.findall(client.get(url).content.decode()))
             for user in (AnonymousUser(), second):
                 page = (readers.get(user) or Client()).get(url).content.decode()
+                assert [token for token in tokens if token in page] == [], url
                 assert [marker for marker in ODD_MARKERS if marker in page] == [], url
                 assert hidden_from(user, page) == [], (url, user)
                 assert FIRST_READER not in page or url in first_readers_profiles(), url
