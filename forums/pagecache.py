@@ -19,6 +19,7 @@ cached. Everything else that visitors see
 which is part of every key."""
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import conditional_escape, html_safe
 from django.utils.safestring import SafeString
 
 from privacy.cookies.preferences import recent_searches
@@ -135,37 +137,68 @@ def shared(request, key: str, name: str, render: Callable[[], T]) -> T:
     return cache.get_or_set(f"forums:{FORMAT}:{name}:{version}", render, TIMEOUT)
 
 
-# Where a visitor's whole page (page()) has its CSRF token: letters, digits and dashes, which
-# escaping leaves as they are, with a secret part nobody can write into a post.
-CSRF_HOLE = SimpleLazyObject(
-    lambda: f"hole-csrf-{salted_hmac('forums.pagecache', 'csrf').hexdigest()[:24]}"
-)
+# Where a page kept whole (page()) has what is each reader's own: letters, digits, dashes and
+# underscores, which escaping leaves as they are, with a secret part nobody can write into a post.
+HOLE_SECRET = SimpleLazyObject(lambda: salted_hmac("forums.pagecache", "holes").hexdigest()[:24])
+HOLES = SimpleLazyObject(lambda: re.compile(rf"hole-([a-z_]+)-{HOLE_SECRET}"))
 
 
-def page(request, key: str, name: str, template: str, context: Callable[[], dict], canonical: bool):
-    """`render(request, template, context())`; a visitor's page whole, made once for every
-    visitor who sees it the same way (the same address, the same cookie choices), under the
-    version of `key`, with each one's CSRF token put in (the cookie banner's forms). `canonical`:
-    the address is the page's own (no query string but the page number as the page writes it),
-    so that odd addresses cannot fill the cache; the others are rendered for the request."""
-    seen_as = _visitors_view(request) if canonical else None
+def hole(name: str) -> str:
+    return f"hole-{name}-{HOLE_SECRET}"
+
+
+def page(
+    request,
+    key: str,
+    name: str,
+    template: str,
+    context: Callable[[], dict],
+    canonical: bool,
+    own: tuple[str, ...] = (),
+):
+    """`render(request, template, context())`, made once for every reader who sees the page the
+    same way (visitors, or members but moderators; the same address, the same cookie choices),
+    under the version of `key`, with each one's own parts put in: their CSRF token, and for a
+    member their account menu and the context's `own` entries (their unread markers, the post
+    actions for them, their reply form), which must be written `{{ name }}` in the template. A
+    visitor's page is the same for every visitor but the token: their context is not even made.
+    `canonical`: the address is the page's own (no query string but the page number as the page
+    writes it), so that odd addresses cannot fill the cache; the others are rendered for the
+    request."""
+    seen_as = _readers_view(request) if canonical else None
     if seen_as is None:
         return HttpResponse(render_to_string(template, context(), request))
     entry = f"forums:{FORMAT}:page:{name}:{shared_version(request, key)}:{seen_as}"
     html = cache.get(entry)
+    values, parts = None, {}
+    if request.user.is_authenticated:
+        values = context()
+        parts = {part: values[part] for part in own}
+        parts["account_menu"] = render_to_string(
+            "includes/account_menu.html", {"user": request.user, "csrf_token": get_token(request)}
+        )
     if html is None:
-        html = render_to_string(template, {**context(), "csrf_token": str(CSRF_HOLE)}, request)
+        # Empty parts are empty for every reader (what they are made from is shared).
+        holes = {part: hole(part) for part, value in parts.items() if value}
+        values = {**(values or context()), **holes, "csrf_token": hole("csrf")}
+        html = render_to_string(template, values, request)
         cache.set(entry, html, TIMEOUT)
-    if str(CSRF_HOLE) in html:
-        html = html.replace(str(CSRF_HOLE), get_token(request))
-    return HttpResponse(html)
+
+    def own_part(found) -> str:
+        if found[1] == "csrf":
+            # One token for the page (and only then is the CSRF cookie set), as csrf_token is.
+            parts["csrf"] = parts.get("csrf") or get_token(request)
+        return conditional_escape(parts[found[1]])
+
+    return HttpResponse(HOLES.sub(own_part, html))
 
 
-def _visitors_view(request) -> str | None:
-    """How a visitor sees the page (its address and their cookie choices, which show the banner
-    or a script), as a key, or None for members and for a page with something of the visitor's
-    own on it (a message, their recent searches in the search box)."""
-    if request.method != "GET" or request.user.is_authenticated:
+def _readers_view(request) -> str | None:
+    """How a reader sees the page, as a key: whether they are a member, the address and their
+    cookie choices (which show the banner or a script); None for moderators and for a page with
+    something of the reader's own on it outside its own parts (a message, their recent searches
+    in the search box)."""
+    if request.method != "GET" or can_moderate(request.user):
         return None
     if len(get_messages(request)) or recent_searches(request):
         return None
@@ -174,7 +207,7 @@ def _visitors_view(request) -> str | None:
         (group.for_json(), get_cookie_value_from_request(request, varname))
         for varname, group in all_cookie_groups().items()
     ]
-    seen_as = f"{request.build_absolute_uri()}|{banner}"
+    seen_as = f"{request.user.is_authenticated}|{request.build_absolute_uri()}|{banner}"
     return hashlib.md5(seen_as.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -267,12 +300,13 @@ class ShownTopic:
         return SafeString(start + self.end)
 
 
+@html_safe
 @dataclass
 class TopicList:
     """Topics as a list shows them: `html` is the whole list for a reader with no unread
     markers on it (every visitor), rendered once; a member with markers gets the list put
-    together from `topics`, with only the marked items rendered again
-    (templates/forums/topic_list_shown.html)."""
+    together from `topics`, with only the marked items rendered again. `{{ list }}` writes it
+    as the reader sees it."""
 
     topics: list[ShownTopic]
     html: SafeString
@@ -281,8 +315,11 @@ class TopicList:
     def __len__(self) -> int:
         return len(self.topics)
 
-    def items(self) -> list[SafeString]:
-        return [topic.item() for topic in self.topics]
+    def __str__(self) -> str:
+        if not self.marked:
+            return self.html
+        items = [topic.item() for topic in self.topics]
+        return render_to_string("forums/topic_list.html", {"items": items})
 
 
 def topic_list(topics, show_category: bool = False) -> TopicList:

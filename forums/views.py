@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
@@ -105,7 +106,13 @@ def home(request):
         return {"latest_topics": with_markers(latest, request.user), "categories": categories}
 
     return pagecache.page(
-        request, pagecache.HOME_KEY, "home", "home.html", context, canonical=_canonical(request)
+        request,
+        pagecache.HOME_KEY,
+        "home",
+        "home.html",
+        context,
+        canonical=_canonical(request),
+        own=("latest_topics",),
     )
 
 
@@ -149,10 +156,10 @@ def category_detail(request, slug):
                 list(category.children.visible_to(request.user)),
             ),
         )
-        page.object_list = with_markers(listed, request.user)
         return {
             "category": category,
             "page": page,
+            "topics": with_markers(listed, request.user),
             "subcategories": subcategories,
             "can_start_topic": may_start_topic(request.user, category),
         }
@@ -164,6 +171,7 @@ def category_detail(request, slug):
         "forums/category.html",
         context,
         canonical=_canonical(request, page.number),
+        own=("topics",),
     )
 
 
@@ -351,11 +359,9 @@ def topic_detail(request, pk, slug):
             "page_number": number,
             "page_count": page_count,
             "page_range": range(1, page_count + 1) if page_count <= 10 else None,
-            "form": form,
+            "reply_box": reply_box(request, topic, form, preview),
             "can_moderate": moderator,
             "moderation_form": TopicModerationForm() if moderator else None,
-            "preview": preview,
-            "draft_key": f"reply:{topic.pk}",
         }
 
     if request.method == "POST":
@@ -369,7 +375,22 @@ def topic_detail(request, pk, slug):
         "forums/topic.html",
         context,
         canonical=_canonical(request, number),
+        own=("posts", "reply_box"),
     )
+
+
+def reply_box(request, topic: Topic, form: PostForm | None, preview: str | None) -> str:
+    """The topic's reply box as this reader sees it: a member's own part of the page."""
+    context = {
+        "topic": topic,
+        "user": request.user,
+        "form": form,
+        "preview": preview,
+        "draft_key": f"reply:{topic.pk}",
+        "request": request,
+        **csrf(request),  # the token only if the box has a form
+    }
+    return render_to_string("forums/reply_box.html", context)
 
 
 def shown_topic(request, pk) -> Topic | None:

@@ -209,6 +209,44 @@ def test_members_share_the_rendered_posts_and_each_gets_their_own_links(
     assert rendered.count("forums/post_actions.html") == posts * len(pagecache.READERS)
 
 
+def account_menu(html: str) -> str:
+    return html.split('<nav class="account-menu"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_members_share_a_whole_page_and_each_gets_their_own_parts(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    topic = TopicFactory()
+    amina = UserFactory(display_name="Amina Okafor")
+    ben = UserFactory(display_name="Ben Kowalski", is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        own = PostFactory(topic=topic, author=amina, source="Amina on shift swaps")
+    url = topic.get_absolute_url()
+    readers = {}
+    for member in (amina, ben):
+        readers[member] = Client(enforce_csrf_checks=True)
+        readers[member].force_login(member)
+    first = readers[amina].get(url).content.decode()
+    rendered = []
+    render = pagecache.render_to_string
+    monkeypatch.setattr(
+        pagecache, "render_to_string", lambda *args: rendered.append(args[0]) or render(*args)
+    )
+    second = readers[ben].get(url).content.decode()
+    assert "forums/topic.html" not in rendered  # the page came whole from the cache
+    assert "Ben Kowalski" in account_menu(second) and "Amina" not in account_menu(second)
+    assert "Amina Okafor" in account_menu(first) and "Admin" not in account_menu(first)
+    assert ">Admin</a>" in account_menu(second)  # his own menu, staff link included
+    edit = reverse("post_edit", args=[own.pk])
+    assert f'href="{edit}"' in first and f'href="{edit}"' not in second
+    assert "hole-" not in second and token_in(first) != token_in(second)
+    # Each member's tokens (reply form, sign-out) are theirs alone.
+    assert set(TOKEN.findall(first)).isdisjoint(TOKEN.findall(second))
+    log_out = reverse("account_logout")
+    assert readers[ben].post(log_out, {"csrfmiddlewaretoken": token_in(first)}).status_code == 403
+    assert readers[ben].post(log_out, {"csrfmiddlewaretoken": token_in(second)}).status_code == 302
+
+
 def test_a_moderators_page_never_reaches_members_and_members_never_hide_posts_from_them(
     moderator, moderator_client, user_client, django_capture_on_commit_callbacks
 ):
@@ -267,6 +305,9 @@ def test_a_members_topic_list_renders_again_only_the_topics_with_a_marker(
     for topic in read:
         reader.get(topic.get_absolute_url())
     seen("/")  # the shared list, rendered for everyone
+    other = Client()
+    other.force_login(UserFactory())
+    other.get("/")  # the page every member sees, with holes for each one's own parts
     rendered = []
     render = pagecache.render_to_string
     monkeypatch.setattr(
@@ -274,8 +315,12 @@ def test_a_members_topic_list_renders_again_only_the_topics_with_a_marker(
     )
     page = reader.get("/").content.decode()
     assert "badge new" in page.split("Nobody has opened this", 1)[1].split("</li>", 1)[0]
-    # The member's page, and in it the new topic's item, nothing else.
-    assert rendered == ["home.html", "forums/topic_item.html"]
+    # The member's menu and list, and in it the new topic's item, nothing else.
+    assert rendered == [
+        "includes/account_menu.html",
+        "forums/topic_item.html",
+        "forums/topic_list.html",
+    ]
 
 
 def visitor_pages(post) -> list[str]:
@@ -287,8 +332,11 @@ def visitor_pages(post) -> list[str]:
     ]
 
 
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
 def token_in(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return TOKEN.search(html).group(1)
 
 
 def test_a_visitors_whole_page_is_made_once_and_each_gets_their_own_token(monkeypatch):
