@@ -170,12 +170,14 @@ def page(
         return HttpResponse(render_to_string(template, context(), request))
     entry = f"forums:{FORMAT}:page:{name}:{shared_version(request, key)}:{seen_as}"
     html = cache.get(entry)
+    # One token for the page (and only then is the CSRF cookie set), as csrf_token is.
+    token = SimpleLazyObject(lambda: get_token(request))
     values, parts = None, {}
     if request.user.is_authenticated:
         values = context()
         parts = {part: values[part] for part in own}
         parts["account_menu"] = render_to_string(
-            "includes/account_menu.html", {"user": request.user, "csrf_token": get_token(request)}
+            "includes/account_menu.html", {"user": request.user, "csrf_token": token}
         )
     if html is None:
         # Empty parts are empty for every reader (what they are made from is shared).
@@ -185,10 +187,7 @@ def page(
         cache.set(entry, html, TIMEOUT)
 
     def own_part(found) -> str:
-        if found[1] == "csrf":
-            # One token for the page (and only then is the CSRF cookie set), as csrf_token is.
-            parts["csrf"] = parts.get("csrf") or get_token(request)
-        return conditional_escape(parts[found[1]])
+        return str(token) if found[1] == "csrf" else conditional_escape(parts[found[1]])
 
     return HttpResponse(HOLES.sub(own_part, html))
 
