@@ -49,7 +49,7 @@ HOME_KEY = "forums:home"
 TIMEOUT = 300  # also bounds staleness from changes made with QuerySet.update()
 # Part of every shared entry's key: raise it when what is cached changes shape (ShownPost's
 # fields, say), so that a deploy never reads entries pickled by the code before it.
-FORMAT = 3
+FORMAT = 4
 T = TypeVar("T")
 
 
@@ -115,26 +115,56 @@ def member_changed(pk: int) -> None:
     transaction.on_commit(lambda: _bump(member_key(pk)))
 
 
-def shared_version(request, key: str) -> str | None:
+def shared_version(request, key: str, *entries: str) -> str | None:
     """The cache version of what everyone but moderators sees of a page showing `key`; None for
     moderators, who also see hidden posts and topics and staff-only categories: their pages are
-    rendered fresh."""
+    rendered fresh. The shared `entries` the request is about to read (kept()) are read in the
+    same round trip: a page costs one or two, however many parts it reads."""
     if can_moderate(request.user):
         return None
-    # A page may ask more than once (a topic's row, then its posts): one round trip.
-    known = request.__dict__.setdefault("_forum_versions", {})
-    if key not in known:
-        known[key] = "-".join(str(value) for value in versions(GENERATION_KEY, key))
-    return known[key]
+    read = request.__dict__.setdefault("_forum_cache", {})
+    if wanted := [name for name in (GENERATION_KEY, key, *entries) if name not in read]:
+        found = cache.get_many(wanted)
+        read.update({name: found.get(name) for name in wanted})
+    if read[GENERATION_KEY] is None or read[key] is None:  # lost (evicted, flushed)
+        read[GENERATION_KEY], read[key] = versions(GENERATION_KEY, key)
+    return f"{read[GENERATION_KEY]}-{read[key]}"
+
+
+MISSING = object()
+
+
+def kept(request, entry: str, version: str):
+    """What the shared cache holds under `entry` if it was made under `version` (an entry made
+    before a change is never served), else MISSING."""
+    read = request.__dict__.setdefault("_forum_cache", {})
+    if entry not in read:
+        read[entry] = cache.get(entry)
+    made_under, value = read[entry] or (None, None)
+    return value if made_under == version else MISSING
+
+
+def keep(request, entry: str, version: str, value) -> None:
+    cache.set(entry, (version, value), TIMEOUT)
+    request._forum_cache[entry] = (version, value)
+
+
+def entry_for(name: str) -> str:
+    return f"forums:{FORMAT}:{name}"
 
 
 def shared(request, key: str, name: str, render: Callable[[], T]) -> T:
     """`render()`, made once for everyone who sees the same (all but moderators) and cached
     under the version of `key`; `name` tells apart what is cached under the same version."""
-    version = shared_version(request, key)
+    entry = entry_for(name)
+    version = shared_version(request, key, entry)
     if version is None:
         return render()
-    return cache.get_or_set(f"forums:{FORMAT}:{name}:{version}", render, TIMEOUT)
+    value = kept(request, entry, version)
+    if value is MISSING:
+        value = render()
+        keep(request, entry, version, value)
+    return value
 
 
 # Where a page kept whole (page()) has what is each reader's own: letters, digits, dashes and
@@ -166,25 +196,28 @@ def page(
     writes it), so that odd addresses cannot fill the cache; the others are rendered for the
     request."""
     seen_as = _readers_view(request) if canonical else None
-    if seen_as is None:
+    member = request.user.is_authenticated
+    entry = entry_for(f"page:{name}:{seen_as}")
+    # A member's own parts come from the context, which reads the shared entry of the same name
+    # (by the views' convention): read with the page.
+    reads = (entry, entry_for(name)) if member and own else (entry,)
+    version = shared_version(request, key, *reads) if seen_as else None
+    if version is None:
         return HttpResponse(render_to_string(template, context(), request))
-    entry = f"forums:{FORMAT}:page:{name}:{shared_version(request, key)}:{seen_as}"
-    html = cache.get(entry)
+    html = kept(request, entry, version)
     # One token for the page (and only then is the CSRF cookie set), as csrf_token is.
     token = SimpleLazyObject(lambda: get_token(request))
-    values, parts = None, {}
-    if request.user.is_authenticated:
-        values = context()
-        parts = {part: values[part] for part in own}
+    values = context() if (member and own) or html is MISSING else {}
+    parts = {part: values[part] for part in own} if member else {}
+    if member:
         parts["account_menu"] = render_to_string(
             "includes/account_menu.html", {"user": request.user, "csrf_token": token}
         )
-    if html is None:
+    if html is MISSING:
         # Empty parts are empty for every reader (what they are made from is shared).
         holes = {part: hole(part) for part, value in parts.items() if value}
-        values = {**(values or context()), **holes, "csrf_token": hole("csrf")}
-        html = render_to_string(template, values, request)
-        cache.set(entry, html, TIMEOUT)
+        html = render_to_string(template, {**values, **holes, "csrf_token": hole("csrf")}, request)
+        keep(request, entry, version, html)
 
     def own_part(found) -> str:
         return str(token) if found[1] == "csrf" else conditional_escape(parts[found[1]])

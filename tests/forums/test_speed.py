@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_page_cache(monkeypatch):
     """Measure the pages as rendered from the database, not from the shared page cache."""
-    monkeypatch.setattr(pagecache, "shared_version", lambda request, key: None)
+    monkeypatch.setattr(pagecache, "shared_version", lambda request, key, *entries: None)
 
 
 def queries(client, url) -> int:
