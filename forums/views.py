@@ -6,7 +6,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -138,13 +137,17 @@ def home_lists(user) -> tuple[pagecache.TopicList, str]:
 
 def category_detail(request, slug):
     category = shown_category(request, slug)
-    topics = Topic.objects.visible_to(request.user).filter(category=category).for_listing()
-    paginator = Paginator(topics.order_by("-pinned", "-last_activity"), TOPICS_PER_PAGE)
-    if not can_moderate(request.user):
-        paginator.count = category.topic_count  # kept on the row: no COUNT(*) per page view
-    page = paginator.get_page(request.GET.get("page"))
-    topics = page.object_list
-    name = f"category:{category.pk}:{page.number}"
+
+    def topics():  # only for what the shared cache does not hold
+        listed = Topic.objects.visible_to(request.user).filter(category=category).for_listing()
+        return listed.order_by("-pinned", "-last_activity")
+
+    # Moderators also see hidden topics; everyone else's count is kept on the row.
+    count = topics().count() if can_moderate(request.user) else category.topic_count
+    page_count = max(1, -(-count // TOPICS_PER_PAGE))
+    number = _page_number(request, page_count)
+    first = (number - 1) * TOPICS_PER_PAGE
+    name = f"category:{category.pk}:{number}"
 
     def context():
         listed, subcategories = pagecache.shared(
@@ -152,13 +155,14 @@ def category_detail(request, slug):
             pagecache.category_key(category.pk),
             name,
             lambda: (
-                pagecache.topic_list(with_posters(topics)),
+                pagecache.topic_list(with_posters(topics()[first : first + TOPICS_PER_PAGE])),
                 list(category.children.visible_to(request.user)),
             ),
         )
         return {
             "category": category,
-            "page": page,
+            "page_number": number,
+            "page_count": page_count,
             "topics": with_markers(listed, request.user),
             "subcategories": subcategories,
             "can_start_topic": may_start_topic(request.user, category),
@@ -170,7 +174,7 @@ def category_detail(request, slug):
         name,
         "forums/category.html",
         context,
-        canonical=_canonical(request, page.number),
+        canonical=_canonical(request, number),
         own=("topics",),
     )
 
@@ -178,18 +182,21 @@ def category_detail(request, slug):
 def shown_category(request, slug) -> Category:
     """The category whose page this is. On a GET by all but moderators, its row as it was when
     the category last changed (pagecache.topic_changed, forum_changed), from the shared cache."""
-    visible = Category.objects.visible_to(request.user).select_related("parent")
+
+    def visible():
+        return Category.objects.visible_to(request.user).select_related("parent")
+
     pk = category_pks().get(slug)
     if pk is not None and request.method == "GET":
         category = pagecache.shared(
             request,
             pagecache.category_key(pk),
             f"category-row:{pk}",
-            lambda: visible.filter(pk=pk).first(),
+            lambda: visible().filter(pk=pk).first(),
         )
         if category is not None and category.slug == slug:
             return category
-    return get_object_or_404(visible, slug=slug)  # a new, renamed, hidden or unknown slug
+    return get_object_or_404(visible(), slug=slug)  # a new, renamed, hidden or unknown slug
 
 
 def category_pks() -> dict[str, int]:
