@@ -173,6 +173,9 @@ HOLE_SECRET = SimpleLazyObject(lambda: salted_hmac("forums.pagecache", "holes").
 HOLES = SimpleLazyObject(lambda: re.compile(rf"hole-([a-z_]+)-{HOLE_SECRET}"))
 
 
+ISSUED_MIN_LENGTH = 20
+
+
 def hole(name: str) -> str:
     return f"hole-{name}-{HOLE_SECRET}"
 
@@ -185,12 +188,14 @@ def page(
     context: Callable[[], dict],
     canonical: bool,
     own: tuple[str, ...] = (),
+    issued: tuple[str, ...] = (),
 ):
     """`render(request, template, context())`, made once for every reader who sees the page the
     same way (visitors, or members but moderators; the same address, the same cookie choices),
     under the version of `key`, with each one's own parts put in: their CSRF token, and for a
-    member their account menu and the context's `own` entries (their unread markers, the post
-    actions for them, their reply form), which must be written `{{ name }}` in the template. A
+    member their account menu, the context's `own` entries (their unread markers, the post
+    actions for them), which must be written `{{ name }}` in the template, and its `issued`
+    entries, values a form prints (an anti-spam stamp), found by value as in community.frame. A
     visitor's page is the same for every visitor but the token: their context is not even made.
     `canonical`: the address is the page's own (no query string but the page number as the page
     writes it), so that odd addresses cannot fill the cache; the others are rendered for the
@@ -208,20 +213,24 @@ def page(
     # One token for the page (and only then is the CSRF cookie set), as csrf_token is.
     token = SimpleLazyObject(lambda: get_token(request))
     values = context() if (member and own) or html is MISSING else {}
-    parts = {part: values[part] for part in own} if member else {}
+    parts = {part: values[part] for part in (*own, *issued)} if member else {}
     if member:
         parts["account_menu"] = render_to_string(
             "includes/account_menu.html", {"user": request.user, "csrf_token": token}
         )
-    if html is MISSING:
-        # Empty parts are empty for every reader (what they are made from is shared).
-        holes = {part: hole(part) for part, value in parts.items() if value}
-        html = render_to_string(template, {**values, **holes, "csrf_token": hole("csrf")}, request)
-        keep(request, entry, version, html)
 
     def own_part(found) -> str:
         return str(token) if found[1] == "csrf" else conditional_escape(parts[found[1]])
 
+    if html is MISSING:
+        # Empty parts are empty for every reader (what they are made from is shared).
+        holes = {part: hole(part) for part, value in parts.items() if value and part not in issued}
+        html = render_to_string(template, {**values, **holes, "csrf_token": hole("csrf")}, request)
+        for part in issued if member else ():
+            if len(parts[part]) < ISSUED_MIN_LENGTH:  # too short to be found only where it is
+                return HttpResponse(HOLES.sub(own_part, html))
+            html = html.replace(parts[part], hole(part))
+        keep(request, entry, version, html)
     return HttpResponse(HOLES.sub(own_part, html))
 
 

@@ -10,10 +10,10 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from community.antispam import STAMP_FIELD
 from privacy.cookies import preferences
 from privacy.stats import count_feature
 
@@ -366,9 +366,12 @@ def topic_detail(request, pk, slug):
             "page_number": number,
             "page_count": page_count,
             "page_range": range(1, page_count + 1) if page_count <= 10 else None,
-            "reply_box": reply_box(request, topic, form, preview),
+            "form": form,
             "can_moderate": moderator,
             "moderation_form": TopicModerationForm() if moderator else None,
+            "preview": preview,
+            "draft_key": f"reply:{topic.pk}",
+            "stamp": form[STAMP_FIELD].value() if form else "",  # what the form prints
         }
 
     if request.method == "POST":
@@ -382,22 +385,9 @@ def topic_detail(request, pk, slug):
         "forums/topic.html",
         context,
         canonical=_canonical(request, number),
-        own=("posts", "reply_box"),
+        own=("posts",),
+        issued=("stamp",),
     )
-
-
-def reply_box(request, topic: Topic, form: PostForm | None, preview: str | None) -> str:
-    """The topic's reply box as this reader sees it: a member's own part of the page."""
-    context = {
-        "topic": topic,
-        "user": request.user,
-        "form": form,
-        "preview": preview,
-        "draft_key": f"reply:{topic.pk}",
-        "request": request,
-        **csrf(request),  # the token only if the box has a form
-    }
-    return render_to_string("forums/reply_box.html", context)
 
 
 def shown_topic(request, pk) -> Topic | None:

@@ -226,6 +226,8 @@ def test_members_share_a_whole_page_and_each_gets_their_own_parts(
     for member in (amina, ben):
         readers[member] = Client(enforce_csrf_checks=True)
         readers[member].force_login(member)
+    kept, keep = [], pagecache.keep
+    monkeypatch.setattr(pagecache, "keep", lambda *args: kept.append(args[-1]) or keep(*args))
     first = readers[amina].get(url).content.decode()
     rendered = []
     render = pagecache.render_to_string
@@ -241,6 +243,11 @@ def test_members_share_a_whole_page_and_each_gets_their_own_parts(
     edit = reverse("post_edit", args=[own.pk])
     assert f'href="{edit}"' in first and f'href="{edit}"' not in second
     assert "hole-" not in second and token_in(first) != token_in(second)
+    # Each member's anti-spam stamp is issued for their request, and the kept page has none.
+    stamps = [STAMP.search(page).group(1) for page in (first, second)]
+    assert stamps[0] != stamps[1]
+    kept_page = "".join(str(value) for value in kept)
+    assert not any(stamp in kept_page for stamp in stamps) and "hole-stamp-" in kept_page
     # Each member's tokens (reply form, sign-out) are theirs alone.
     assert set(TOKEN.findall(first)).isdisjoint(TOKEN.findall(second))
     log_out = reverse("account_logout")
@@ -334,6 +341,7 @@ def visitor_pages(post) -> list[str]:
 
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STAMP = re.compile(r'name="form_started" value="([^"]+)"')
 
 
 def token_in(html: str) -> str:
