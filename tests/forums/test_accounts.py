@@ -6,6 +6,8 @@ from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -288,3 +290,14 @@ def test_the_signed_in_member_is_loaded_as_a_queryset_loads_them(user):
     assert loaded.has_second_factor is False and not loaded._state.adding
     assert ModelBackend().get_user("not a number") is None
     assert ModelBackend().get_user(user.pk + 1000) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_members_query_is_prepared_once_per_connection_and_again_after_reconnecting():
+    member = UserFactory()
+    for _ in range(2):  # the connection, then a new one (as after a database restart)
+        assert ModelBackend().get_user(member.pk) == member
+        with CaptureQueriesContext(connection) as captured:
+            assert ModelBackend().get_user(member.pk) == member
+        assert len(captured) == 1
+        connection.close()
