@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from django.contrib import messages
@@ -508,23 +509,35 @@ def post_moderate(request, pk):
 
 
 def profile(request, username):
-    member = get_object_or_404(User, username=username, is_active=True)
-    key = pagecache.member_key(member.pk)
+    pk = shown_member(request, username)
+    key = pagecache.member_key(pk)
 
     def context():
+        member = get_object_or_404(User, pk=pk, is_active=True)
         card = pagecache.shared(
-            request, key, f"member:{member.pk}", lambda: profile_card(request.user, member)
+            request, key, f"member:{pk}", lambda: profile_card(request.user, member)
         )
         return {"member": member, "card": card}
 
     return pagecache.page(
-        request,
-        key,
-        f"member:{member.pk}",
-        "forums/profile.html",
-        context,
-        canonical=_canonical(request),
+        request, key, f"member:{pk}", "forums/profile.html", context, canonical=_canonical(request)
     )
+
+
+def shown_member(request, username) -> int:
+    """The pk of the active member whose profile this is. For all but moderators, from
+    the shared cache under the generation, which a change to a member's username or standing
+    bumps (forums.signals): only members who exist are kept, so unknown names fill nothing."""
+    named = hashlib.md5(username.encode(), usedforsecurity=False).hexdigest()
+    entry = pagecache.entry_for(f"member-named:{named}")
+    version = pagecache.shared_version(request, pagecache.GENERATION_KEY, entry)
+    pk = pagecache.kept(request, entry, version) if version else pagecache.MISSING
+    if pk is pagecache.MISSING:
+        members = User.objects.filter(is_active=True).values_list("pk", flat=True)
+        pk = get_object_or_404(members, username=username)
+        if version:
+            pagecache.keep(request, entry, version, pk)
+    return pk
 
 
 def profile_card(reader, member: User) -> str:

@@ -414,3 +414,27 @@ def test_a_categorys_row_comes_from_the_cache_and_a_renamed_slug_is_never_served
         category.staff_only = True
         category.save()
     assert Client().get("/c/planning/").status_code == 404
+
+
+def test_a_profiles_member_comes_from_the_cache_and_a_renamed_or_closed_one_is_never_served(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    member = UserFactory(username="renamed-soon")
+    assert Client().get("/u/renamed-soon/").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert Client().get("/u/renamed-soon/").status_code == 200
+    assert not any('"forums_user"' in query["sql"] for query in captured.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        member.username = "renamed-now"
+        member.save()
+    assert Client().get("/u/renamed-soon/").status_code == 404
+    assert Client().get("/u/renamed-now/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        member.is_active = False
+        member.save()
+    assert Client().get("/u/renamed-now/").status_code == 404
+    kept = []
+    monkeypatch.setattr(pagecache, "keep", lambda *args: kept.append(args))
+    for name in ("nobody-here", "x" * 5000, "<script>", "a b"):
+        assert Client().get(f"/u/{name}/").status_code == 404
+    assert kept == []  # unknown names fill nothing
