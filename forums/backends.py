@@ -1,13 +1,15 @@
 """Django's and allauth's sign-in backends, loading the signed-in member for each request with
 whether they set up a second factor (`User.has_second_factor`, asked on every page through
 `can_moderate`) in the same query. Every member's request runs it, so it is written once in SQL:
-compiling the same from a queryset took longer than running it; and on PostgreSQL it is prepared
-once per connection: planning it took longer than running it (0.26 to 0.14 ms a request)."""
+compiling the same from a queryset took longer than running it (and it is prepared once per
+connection: community.prepared)."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.db import connections, router
+
+from community import prepared
 
 from .models import SECOND_FACTORS, User
 
@@ -20,21 +22,7 @@ USER_SQL = f"""
     FROM {User._meta.db_table} u
     WHERE u.id = %s
 """
-PREPARED = "forums_member"
 _converters = {}  # database alias -> (compiler, the converters of FIELDS' columns)
-
-
-def _member_query(connection, cursor) -> str:
-    """The query, prepared on the connection the first time it runs there on PostgreSQL (a
-    prepared statement lasts as long as the connection, whatever its transactions do; SQLite
-    keeps its statements prepared itself)."""
-    if connection.vendor != "postgresql":
-        return USER_SQL
-    if getattr(connection, "member_query_prepared_on", None) is not connection.connection:
-        numbered = USER_SQL % tuple(f"${n}" for n in range(1, len(SECOND_FACTORS) + 2))
-        cursor.execute(f"PREPARE {PREPARED} AS {numbered}")
-        connection.member_query_prepared_on = connection.connection  # a new one after reconnecting
-    return f"EXECUTE {PREPARED} ({', '.join(['%s'] * (len(SECOND_FACTORS) + 1))})"
 
 
 def _compiler(database: str):
@@ -57,8 +45,8 @@ class SecondFactorLoaded:
         # RawQuerySet's mapping of columns to fields cost more than the query.
         database = router.db_for_read(User)
         with connections[database].cursor() as cursor:
-            query = _member_query(connections[database], cursor)
-            cursor.execute(query, [*SECOND_FACTORS, user_id])
+            params = [*SECOND_FACTORS, user_id]
+            prepared.execute(connections[database], cursor, "forums_member", USER_SQL, params)
             row = cursor.fetchone()
         if row is None:
             return None

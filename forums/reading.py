@@ -14,8 +14,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from community import prepared
+
 from . import notifications
-from .models import POSTS_PER_PAGE, Post, TopicParticipant, TopicRead
+from .models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Post, TopicParticipant, TopicRead
 from .querysets import can_moderate
 
 NEW_TOPIC_DAYS = 7
@@ -24,7 +26,8 @@ VISIT_PRECISION = timedelta(hours=1)
 
 # The member's reads of a list's topics, with how many posts they may see came after each: every
 # topic list a member opens runs it, so it is written once in SQL rather than compiled from a
-# queryset on each request (which took three times as long as running it).
+# queryset on each request (which took three times as long as running it), and prepared once
+# per connection (community.prepared).
 UNREAD_SQL = f"""
     SELECT r.topic_id, r.last_read_position, (
         SELECT COUNT(*) FROM {Post._meta.db_table} p
@@ -41,12 +44,16 @@ def mark_unread(topics, user) -> bool:
     topics; one query. Whether any topic got a marker."""
     if not user.is_authenticated or not topics:
         return False
+    shown = "all" if can_moderate(user) else "shown"
+    # As many topics as a page lists at most, the last one repeated: one statement for them all.
+    listed = [topic.pk for topic in topics]
+    listed += listed[-1:] * (TOPICS_PER_PAGE - len(listed))
     sql = UNREAD_SQL.format(
-        hidden="" if can_moderate(user) else "AND NOT p.hidden",
-        topics=", ".join(["%s"] * len(topics)),
+        hidden="" if shown == "all" else "AND NOT p.hidden", topics=", ".join(["%s"] * len(listed))
     )
+    name = f"forums_unread_{shown}_{len(listed)}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, *(topic.pk for topic in topics)])
+        prepared.execute(connection, cursor, name, sql, [user.pk, *listed])
         reads = {topic: (position, unread) for topic, position, unread in cursor.fetchall()}
     new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
     for topic in topics:
@@ -78,7 +85,8 @@ def mark_read(user, topic, up_to: int) -> int | None:
     visit, which retention counts from) being kept to the hour."""
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(READ_SQL, [now - VISIT_PRECISION, user.pk, topic.pk, user.pk, topic.pk])
+        params = [now - VISIT_PRECISION, user.pk, topic.pk, user.pk, topic.pk]
+        prepared.execute(connection, cursor, "forums_read", READ_SQL, params)
         row = cursor.fetchone()
     before, stale, was_emailed = row or (None, None, True)
     if was_emailed:
