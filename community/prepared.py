@@ -6,15 +6,16 @@ its connection, whatever its transactions do, so each connection prepares its ow
 runs as it is."""
 
 
-def execute(connection, cursor, name: str, sql: str, params: list) -> None:
+def execute(cursor, name: str, sql: str, params: list) -> None:
     """`cursor.execute(sql, params)`, where `sql` has one %s per parameter and no other %, and
     `name` is its own (one per SQL text)."""
-    if connection.vendor != "postgresql":
+    database = cursor.db  # this thread's connection (never the shared django.db.connection proxy)
+    if database.vendor != "postgresql":
         cursor.execute(sql, params)
         return
-    prepared = connection.__dict__.setdefault("prepared_statements", {})
-    if prepared.get(name) is not connection.connection:
+    prepared = database.__dict__.setdefault("prepared_statements", {})
+    if prepared.get(name) is not database.connection:
         numbered = sql % tuple(f"${n}" for n in range(1, len(params) + 1))
         cursor.execute(f"PREPARE {name} AS {numbered}")
-        prepared[name] = connection.connection
+        prepared[name] = database.connection
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)

@@ -46,7 +46,7 @@ class SecondFactorLoaded:
         database = router.db_for_read(User)
         with connections[database].cursor() as cursor:
             params = [*SECOND_FACTORS, user_id]
-            prepared.execute(connections[database], cursor, "forums_member", USER_SQL, params)
+            prepared.execute(cursor, "forums_member", USER_SQL, params)
             row = cursor.fetchone()
         if row is None:
             return None

@@ -53,7 +53,7 @@ def mark_unread(topics, user) -> bool:
     )
     name = f"forums_unread_{shown}_{len(listed)}"
     with connection.cursor() as cursor:
-        prepared.execute(connection, cursor, name, sql, [user.pk, *listed])
+        prepared.execute(cursor, name, sql, [user.pk, *listed])
         reads = {topic: (position, unread) for topic, position, unread in cursor.fetchall()}
     new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
     for topic in topics:
@@ -86,7 +86,7 @@ def mark_read(user, topic, up_to: int) -> int | None:
     now = timezone.now()
     with connection.cursor() as cursor:
         params = [now - VISIT_PRECISION, user.pk, topic.pk, user.pk, topic.pk]
-        prepared.execute(connection, cursor, "forums_read", READ_SQL, params)
+        prepared.execute(cursor, "forums_read", READ_SQL, params)
         row = cursor.fetchone()
     before, stale, was_emailed = row or (None, None, True)
     if was_emailed:
