@@ -2,9 +2,9 @@
 also see what is hidden), so the rendered posts, topic lists and categories are cached under
 version numbers that changes bump (after their transaction commits), and each reader's own parts
 (reply, edit and report links, unread markers, the unread line) are added around them on each
-request. Moderators' pages are rendered fresh. A visitor's page is cached whole (page()): every
-visitor who comes by the same address with the same cookie choices sees the same page but for
-the CSRF token of the cookie banner's forms.
+request. Moderators' pages are rendered fresh. A page is also kept whole (page()): every visitor
+who comes by the same address with the same cookie choices sees the same page but for the CSRF
+token of the cookie banner's forms, and every member the same page but for their own parts.
 
 Each page is keyed by the versions of what it shows, so a change refreshes only the pages that
 show it:
@@ -39,6 +39,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape, html_safe
 from django.utils.safestring import SafeString
 
+from community.frame import ISSUED_MIN_LENGTH
 from privacy.cookies.preferences import recent_searches
 from privacy.cookies.wording import banner_text
 
@@ -171,9 +172,6 @@ def shared(request, key: str, name: str, render: Callable[[], T]) -> T:
 # underscores, which escaping leaves as they are, with a secret part nobody can write into a post.
 HOLE_SECRET = SimpleLazyObject(lambda: salted_hmac("forums.pagecache", "holes").hexdigest()[:24])
 HOLES = SimpleLazyObject(lambda: re.compile(rf"hole-([a-z_]+)-{HOLE_SECRET}"))
-
-
-ISSUED_MIN_LENGTH = 20
 
 
 def hole(name: str) -> str:
