@@ -527,17 +527,14 @@ def profile(request, username):
 def shown_member(request, username) -> int:
     """The pk of the active member whose profile this is. For all but moderators, from
     the shared cache under the generation, which a change to a member's username or standing
-    bumps (forums.signals): only members who exist are kept, so unknown names fill nothing."""
-    named = hashlib.md5(username.encode(), usedforsecurity=False).hexdigest()
-    entry = pagecache.entry_for(f"member-named:{named}")
-    version = pagecache.shared_version(request, pagecache.GENERATION_KEY, entry)
-    pk = pagecache.kept(request, entry, version) if version else pagecache.MISSING
-    if pk is pagecache.MISSING:
+    bumps (forums.signals). An unknown name is a 404 before anything is kept: it fills nothing."""
+
+    def pk():  # only for what the shared cache does not hold
         members = User.objects.filter(is_active=True).values_list("pk", flat=True)
-        pk = get_object_or_404(members, username=username)
-        if version:
-            pagecache.keep(request, entry, version, pk)
-    return pk
+        return get_object_or_404(members, username=username)
+
+    named = hashlib.md5(username.encode(), usedforsecurity=False).hexdigest()
+    return pagecache.shared(request, pagecache.GENERATION_KEY, f"member-named:{named}", pk)
 
 
 def profile_card(reader, member: User) -> str:
