@@ -154,11 +154,12 @@ def entry_for(name: str) -> str:
     return f"forums:{FORMAT}:{name}"
 
 
-def shared(request, key: str, name: str, render: Callable[[], T]) -> T:
+def shared(request, key: str, name: str, render: Callable[[], T], ahead: tuple[str, ...] = ()) -> T:
     """`render()`, made once for everyone who sees the same (all but moderators) and cached
-    under the version of `key`; `name` tells apart what is cached under the same version."""
+    under the version of `key`; `name` tells apart what is cached under the same version. The
+    `ahead` entries (page_entries()) are read in the same round trip."""
     entry = entry_for(name)
-    version = shared_version(request, key, entry)
+    version = shared_version(request, key, entry, *ahead)
     if version is None:
         return render()
     value = kept(request, entry, version)
@@ -198,15 +199,12 @@ def page(
     `canonical`: the address is the page's own (no query string but the page number as the page
     writes it), so that odd addresses cannot fill the cache; the others are rendered for the
     request."""
-    seen_as = _readers_view(request) if canonical else None
     member = request.user.is_authenticated
-    entry = entry_for(f"page:{name}:{seen_as}")
-    # A member's own parts come from the context, which reads the shared entry of the same name
-    # (by the views' convention): read with the page.
-    reads = (entry, entry_for(name)) if member and own else (entry,)
-    version = shared_version(request, key, *reads) if seen_as else None
+    reads = page_entries(request, name, canonical, own)
+    version = shared_version(request, key, *reads) if reads else None
     if version is None:
         return HttpResponse(render_to_string(template, context(), request))
+    entry = reads[0]
     html = kept(request, entry, version)
     # One token for the page (and only then is the CSRF cookie set), as csrf_token is.
     token = SimpleLazyObject(lambda: get_token(request))
@@ -232,11 +230,29 @@ def page(
     return HttpResponse(HOLES.sub(own_part, html))
 
 
+def page_entries(request, name: str, canonical: bool, own: tuple[str, ...]) -> tuple[str, ...]:
+    """The shared entries page() reads for page `name` (none when the reader gets the page
+    rendered for them): the whole page, and for a member with `own` parts the shared entry of
+    the same name their parts come from (the context reads it, by the views' convention). A view
+    that reads its row first reads these with it: one round trip for both."""
+    seen_as = _readers_view(request) if canonical else None
+    if seen_as is None:
+        return ()
+    entry = entry_for(f"page:{name}:{seen_as}")
+    return (entry, entry_for(name)) if request.user.is_authenticated and own else (entry,)
+
+
 def _readers_view(request) -> str | None:
-    """How a reader sees the page, as a key: whether they are a member, the address and their
-    cookie choices (which show the banner or a script); None for moderators and for a page with
-    something of the reader's own on it outside its own parts (a message, their recent searches
-    in the search box)."""
+    """How a reader sees the page, as a key (worked out once per request): whether they are a
+    member, the address and their cookie choices (which show the banner or a script); None for
+    moderators and for a page with something of the reader's own on it outside its own parts (a
+    message, their recent searches in the search box)."""
+    if "_readers_view" not in request.__dict__:
+        request._readers_view = _seen_as(request)
+    return request._readers_view
+
+
+def _seen_as(request) -> str | None:
     if request.method != "GET" or can_moderate(request.user):
         return None
     if len(get_messages(request)) or recent_searches(request):

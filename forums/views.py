@@ -1,5 +1,6 @@
 import hashlib
 import re
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +49,10 @@ LATEST_TOPICS = 10
 CATEGORY_PKS_KEY = "forums:category-pks"
 PROFILE_RECENT_POSTS = 10
 RECENT_POSTERS = 4  # avatars in a topic list: the starter, then the latest other posters
+# What is each member's own on a page kept whole (forums.pagecache.page): their unread markers,
+# the post actions for them and the unread line.
+CATEGORY_OWN = ("topics",)
+TOPIC_OWN = ("posts",)
 # Crawlers and link previews are not readers: their visits are not counted.
 NOT_A_READER = re.compile(r"bot|crawl|spider|slurp|preview|fetch|monitor", re.IGNORECASE)
 
@@ -176,7 +181,7 @@ def category_detail(request, slug):
         "forums/category.html",
         context,
         canonical=_canonical(request, number),
-        own=("topics",),
+        own=CATEGORY_OWN,
     )
 
 
@@ -194,6 +199,7 @@ def shown_category(request, slug) -> Category:
             pagecache.category_key(pk),
             f"category-row:{pk}",
             lambda: visible().filter(pk=pk).first(),
+            ahead=_page_asked(request, f"category:{pk}", own=CATEGORY_OWN),
         )
         if category is not None and category.slug == slug:
             return category
@@ -284,6 +290,14 @@ def preview(request):
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
+def _page_asked(request, name: str, own: tuple[str, ...]) -> tuple[str, ...]:
+    """The shared entries of page `name`:N, N being the number in the address, before the row
+    that says whether there is such a page is read: read with the row (pagecache.page_entries).
+    """
+    number = _page_number(request, sys.maxsize)
+    return pagecache.page_entries(request, f"{name}:{number}", _canonical(request, number), own)
+
+
 def _page_number(request, page_count: int) -> int:
     try:
         number = int(request.GET.get("page", 1))
@@ -295,9 +309,14 @@ def _page_number(request, page_count: int) -> int:
 def topic_detail(request, pk, slug):
     if request.method == "GET":
         # The row as it was when the topic last changed (pagecache.topic_changed): the same for
-        # all but moderators. Its view count may be a few minutes behind.
+        # all but moderators. Its view count may be a few minutes behind. Read with the page
+        # asked for.
         topic = pagecache.shared(
-            request, pagecache.topic_key(pk), f"topic-row:{pk}", lambda: shown_topic(request, pk)
+            request,
+            pagecache.topic_key(pk),
+            f"topic-row:{pk}",
+            lambda: shown_topic(request, pk),
+            ahead=_page_asked(request, f"topic:{pk}", own=TOPIC_OWN),
         )
     else:
         topic = shown_topic(request, pk)
@@ -386,7 +405,7 @@ def topic_detail(request, pk, slug):
         "forums/topic.html",
         context,
         canonical=_canonical(request, number),
-        own=("posts",),
+        own=TOPIC_OWN,
         issued=("stamp",),
     )
 

@@ -438,3 +438,37 @@ def test_a_profiles_member_comes_from_the_cache_and_a_renamed_or_closed_one_is_n
     for name in ("nobody-here", "x" * 5000, "<script>", "a b"):
         assert Client().get(f"/u/{name}/").status_code == 404
     assert kept == []  # unknown names fill nothing
+
+
+class CountedReads:
+    """The shared cache, counting its reads (each one round trip to Redis)."""
+
+    def __init__(self, kept):
+        self.kept, self.reads = kept, 0
+
+    def __getattr__(self, name):
+        return getattr(self.kept, name)
+
+    def get(self, *args, **kwargs):
+        self.reads += 1
+        return self.kept.get(*args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        self.reads += 1
+        return self.kept.get_many(*args, **kwargs)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_kept_page_costs_one_read_of_the_shared_cache(client, signed_in, monkeypatch):
+    """Its versions, the whole page, a topic's or category's row and a member's shared part, in
+    one round trip; a profile first finds its member by name (then their version)."""
+    post = PostFactory()
+    if signed_in:
+        client.force_login(UserFactory())
+    counted = CountedReads(cache)
+    monkeypatch.setattr(pagecache, "cache", counted)
+    for url, reads in zip(visitor_pages(post), (1, 1, 1, 2), strict=True):
+        client.get(url)  # made and kept
+        counted.reads = 0
+        assert client.get(url).status_code == 200
+        assert counted.reads == reads, url
