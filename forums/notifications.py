@@ -11,6 +11,7 @@ from django.urls import reverse
 from privacy import emails
 from privacy.requests import unrestricted
 
+from . import pagecache
 from .models import Post, TopicParticipant, User
 
 SWITCH_OFF_SALT = "forums.reply-notifications-off"
@@ -63,9 +64,10 @@ def user_for_switch_off_token(token: str, salt: str = SWITCH_OFF_SALT) -> User |
 
 def mark_visited(user: User, topic_id: int) -> None:
     """The member has seen the topic: the next reply may email them again."""
-    TopicParticipant.objects.filter(topic_id=topic_id, user=user, emailed=True).update(
+    if TopicParticipant.objects.filter(topic_id=topic_id, user=user, emailed=True).update(
         emailed=False
-    )
+    ):
+        pagecache.reads_changed(user.pk)
 
 
 def notify_participants(post: Post) -> int:
@@ -97,6 +99,7 @@ def notify_participants(post: Post) -> int:
                 emailed=True
             )
             if claimed:
+                pagecache.reads_changed(participant.user_id)  # their next visit clears it
                 send_reply_notification(participant.user, post)
                 sent += 1
     return sent

@@ -16,7 +16,12 @@ A post or a topic in place bumps its topic, its category and the home page (and 
 author's profile): a reply to topic A leaves topic B's page and the other categories' pages
 cached. Everything else that visitors see
 (names beside posts, categories, a topic or post moved, erasure, deletions) bumps the generation,
-which is part of every key."""
+which is part of every key.
+
+What is a member's own on those pages but comes from the database (their unread markers, how far
+they read a topic) is kept for them too (own()), under the page's versions and their reads'
+counter, which changes when they read further or a reply emails them (reads_changed()): a member
+who loads a page again, with nothing new in it, costs no query but the one that signs them in."""
 
 import hashlib
 import re
@@ -116,6 +121,16 @@ def member_changed(pk: int) -> None:
     transaction.on_commit(lambda: _bump(member_key(pk)))
 
 
+def reads_key(pk: int) -> str:
+    return f"forums:reads:{pk}"
+
+
+def reads_changed(pk: int) -> None:
+    """How far the member has read a topic, or whether a reply emailed them since their last
+    visit, changed: what own() keeps for them is made again."""
+    transaction.on_commit(lambda: _bump(reads_key(pk)))
+
+
 def shared_version(request, key: str, *entries: str) -> str | None:
     """The cache version of what everyone but moderators sees of a page showing `key`; None for
     moderators, who also see hidden posts and topics and staff-only categories: their pages are
@@ -123,13 +138,18 @@ def shared_version(request, key: str, *entries: str) -> str | None:
     same round trip: a page costs one or two, however many parts it reads."""
     if can_moderate(request.user):
         return None
+    return _version(request, (GENERATION_KEY, key), entries)
+
+
+def _version(request, keys: tuple[str, ...], entries: tuple[str, ...]) -> str:
+    """The counters `keys` as one version, read with `entries` (those not read yet)."""
     read = request.__dict__.setdefault("_forum_cache", {})
-    if wanted := [name for name in (GENERATION_KEY, key, *entries) if name not in read]:
+    if wanted := [name for name in (*keys, *entries) if name not in read]:
         found = cache.get_many(wanted)
         read.update({name: found.get(name) for name in wanted})
-    if read[GENERATION_KEY] is None or read[key] is None:  # lost (evicted, flushed)
-        read[GENERATION_KEY], read[key] = versions(GENERATION_KEY, key)
-    return f"{read[GENERATION_KEY]}-{read[key]}"
+    if any(read[key] is None for key in keys):  # lost (evicted, flushed)
+        read.update(zip(keys, versions(*keys), strict=True))
+    return "-".join(str(read[key]) for key in keys)
 
 
 MISSING = object()
@@ -154,6 +174,13 @@ def entry_for(name: str) -> str:
     return f"forums:{FORMAT}:{name}"
 
 
+def own_key(pk: int) -> str:
+    return entry_for(f"own:{pk}")
+
+
+OWN_PAGES = 10  # the pages whose own parts are kept for a member (the last they opened)
+
+
 def shared(request, key: str, name: str, render: Callable[[], T], ahead: tuple[str, ...] = ()) -> T:
     """`render()`, made once for everyone who sees the same (all but moderators) and cached
     under the version of `key`; `name` tells apart what is cached under the same version. The
@@ -167,6 +194,33 @@ def shared(request, key: str, name: str, render: Callable[[], T], ahead: tuple[s
         value = render()
         keep(request, entry, version, value)
     return value
+
+
+def own(request, key: str, name: str, render: Callable[[], T]) -> T:
+    """`render()` for the signed-in member alone (their unread markers on page `name`, how far
+    they had read its topic), kept for them under the versions of `key` and of their reads
+    (reads_changed()): a member who loads a page again, with nothing new in it for them, costs
+    no query. Moderators' are made each time, as their pages are. A member's are kept in one
+    entry, which forget_reads() deletes."""
+    entry, reads = own_key(request.user.pk), reads_key(request.user.pk)
+    version = shared_version(request, key, reads, entry)
+    if version is None:
+        return render()
+    version = f"{version}-{_version(request, (reads,), ())}"
+    pages = request._forum_cache[entry] or {}
+    made_under, value = pages.get(name, (None, None))
+    if made_under != version:
+        value = render()
+        others = [(page, made) for page, made in pages.items() if page != name]
+        pages = dict([*others[1 - OWN_PAGES :], (name, (version, value))])
+        cache.set(entry, pages, TIMEOUT)
+        request._forum_cache[entry] = pages
+    return value
+
+
+def forget_reads(pk: int) -> None:
+    """What own() keeps for the member goes with their reads (an erasure, their retention)."""
+    transaction.on_commit(lambda: cache.delete_many([own_key(pk), reads_key(pk)]))
 
 
 # Where a page kept whole (page()) has what is each reader's own: letters, digits, dashes and
@@ -232,14 +286,18 @@ def page(
 
 def page_entries(request, name: str, canonical: bool, own: tuple[str, ...]) -> tuple[str, ...]:
     """The shared entries page() reads for page `name` (none when the reader gets the page
-    rendered for them): the whole page, and for a member with `own` parts the shared entry of
-    the same name their parts come from (the context reads it, by the views' convention). A view
-    that reads its row first reads these with it: one round trip for both."""
+    rendered for them): the whole page, and for a member with `own` parts what their parts come
+    from, read by the context by the views' convention: the shared entry of the same name, and
+    what own() keeps for them with its version. A view that reads its row first reads these with
+    it: one round trip for both."""
     seen_as = _readers_view(request) if canonical else None
     if seen_as is None:
         return ()
     entry = entry_for(f"page:{name}:{seen_as}")
-    return (entry, entry_for(name)) if request.user.is_authenticated and own else (entry,)
+    if not (request.user.is_authenticated and own):
+        return (entry,)
+    pk = request.user.pk
+    return (entry, entry_for(name), reads_key(pk), own_key(pk))
 
 
 def _readers_view(request) -> str | None:

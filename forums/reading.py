@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from community import prepared
 
-from . import notifications
+from . import notifications, pagecache
 from .models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Post, TopicParticipant, TopicRead
 from .querysets import can_moderate
 
@@ -38,12 +38,9 @@ UNREAD_SQL = f"""
 """
 
 
-def mark_unread(topics, user) -> bool:
-    """Set `unread_count` (the replies after the member's last read that they may see: a hidden
-    post is no news to a member who cannot open it), `first_unread_url` and `is_new` on the
-    topics; one query. Whether any topic got a marker."""
-    if not user.is_authenticated or not topics:
-        return False
+def reads(user, topics) -> dict[int, tuple[int, int]]:
+    """How far the member had read each of the topics they opened, and how many replies they may
+    see came after (a hidden post is no news to a member who cannot open it); one query."""
     shown = "all" if can_moderate(user) else "shown"
     # As many topics as a page lists at most, the last one repeated: one statement for them all.
     listed = [topic.pk for topic in topics]
@@ -54,10 +51,18 @@ def mark_unread(topics, user) -> bool:
     name = f"forums_unread_{shown}_{len(listed)}"
     with connection.cursor() as cursor:
         prepared.execute(cursor, name, sql, [user.pk, *listed])
-        reads = {topic: (position, unread) for topic, position, unread in cursor.fetchall()}
+        return {topic: (position, unread) for topic, position, unread in cursor.fetchall()}
+
+
+def mark_unread(topics, user, found: dict[int, tuple[int, int]] | None = None) -> bool:
+    """Set `unread_count`, `first_unread_url` and `is_new` on the topics from what the member
+    had read of them (`found`: reads(), asked here if not given). Whether any topic got a
+    marker."""
+    if found is None:
+        found = reads(user, topics)
     new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
     for topic in topics:
-        read, topic.unread_count = reads.get(topic.pk, (None, 0))
+        read, topic.unread_count = found.get(topic.pk, (None, 0))
         topic.is_new = read is None and topic.created >= new_since
         if topic.unread_count:
             page = read // POSTS_PER_PAGE + 1
@@ -65,8 +70,9 @@ def mark_unread(topics, user) -> bool:
     return any(topic.unread_count or topic.is_new for topic in topics)
 
 
-# How far the member had read the topic, whether that was over VISIT_PRECISION ago, and whether
-# a reply emailed them since (every topic page a member opens runs it; written in SQL, as above).
+# How far the member had read the topic, whether their last visit is to be recorded again, and
+# whether a reply emailed them since (every topic page a member opens runs it; written in SQL, as
+# above).
 READ_SQL = f"""
     SELECT r.last_read_position, r.updated < %s, EXISTS (
         SELECT 1 FROM {TopicParticipant._meta.db_table} tp
@@ -77,20 +83,28 @@ READ_SQL = f"""
 """
 
 
-def mark_read(user, topic, up_to: int) -> int | None:
-    """Record that the member has been shown the topic's posts up to position `up_to`, and let
-    the next reply email them again (notifications.mark_visited) if one did; returns how far
-    they had read before (None on their first visit). One query when there is nothing to
-    record: reading again what they had read within the hour writes nothing, `updated` (the last
-    visit, which retention counts from) being kept to the hour."""
-    now = timezone.now()
+def read_state(user, topic) -> tuple[int | None, bool, bool]:
+    """How far the member had read the topic (None: never opened), whether their last visit is
+    to be recorded again, and whether a reply emailed them since; one query. The answer may be
+    kept for the member for up to pagecache.TIMEOUT (pagecache.own), so a visit is recorded
+    again once it would be over VISIT_PRECISION old by then."""
+    recorded_before = timezone.now() - VISIT_PRECISION + timedelta(seconds=pagecache.TIMEOUT)
     with connection.cursor() as cursor:
-        params = [now - VISIT_PRECISION, user.pk, topic.pk, user.pk, topic.pk]
+        params = [recorded_before, user.pk, topic.pk, user.pk, topic.pk]
         prepared.execute(cursor, "forums_read", READ_SQL, params)
-        row = cursor.fetchone()
-    before, stale, was_emailed = row or (None, None, True)
+        return cursor.fetchone() or (None, True, True)
+
+
+def mark_read(user, topic, up_to: int, state: tuple | None = None) -> int | None:
+    """Record that the member has been shown the topic's posts up to position `up_to`, and let
+    the next reply email them again (notifications.mark_visited) if one did; `state` is
+    read_state()'s (asked here if not given). Returns how far they had read before (None on
+    their first visit). Reading again what they had read within the hour writes nothing,
+    `updated` (the last visit, which retention counts from) being kept to the hour."""
+    before, stale, was_emailed = state or read_state(user, topic)
     if was_emailed:
         notifications.mark_visited(user, topic.pk)
+    now = timezone.now()
     if before is None:
         TopicRead.objects.get_or_create(
             user=user, topic=topic, defaults={"last_read_position": up_to, "updated": now}
@@ -99,4 +113,7 @@ def mark_read(user, topic, up_to: int) -> int | None:
         TopicRead.objects.filter(user=user, topic=topic).update(
             last_read_position=Greatest(F("last_read_position"), Value(up_to)), updated=now
         )
+    else:
+        return before
+    pagecache.reads_changed(user.pk)
     return before

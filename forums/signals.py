@@ -5,8 +5,8 @@ from django.dispatch import receiver
 
 from . import search
 from .adapters import client_ip
-from .models import Category, EmailAddressAdded, Post, SignIn, Topic, User
-from .pagecache import forum_changed, member_changed, topic_changed
+from .models import Category, EmailAddressAdded, Post, SignIn, Topic, TopicRead, User
+from .pagecache import forget_reads, forum_changed, member_changed, topic_changed
 from .posting import bulk_delete_in_progress, recount_category, recount_topic
 
 
@@ -46,6 +46,13 @@ def recount_after_post_delete(sender, instance, **kwargs):
     if topic is not None:
         recount_topic(topic)
         recount_category(topic.category)
+
+
+@receiver(post_delete, sender=TopicRead, dispatch_uid="forums.forget_deleted_reads")
+def forget_deleted_reads(sender, instance, **kwargs):
+    """What the member's pages keep of their reads (pagecache.own) goes with the rows: an
+    erasure, their retention, a deleted account or topic."""
+    forget_reads(instance.user_id)
 
 
 @receiver(post_delete, sender=Topic, dispatch_uid="forums.recount_after_topic_delete")

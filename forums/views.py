@@ -86,9 +86,12 @@ def with_posters(topics) -> list:
     return topics
 
 
-def with_markers(listed: pagecache.TopicList, user) -> pagecache.TopicList:
-    """A shared topic list with the reader's unread markers."""
-    listed.marked = reading.mark_unread(listed.topics, user)
+def with_markers(request, listed: pagecache.TopicList, key: str, name: str) -> pagecache.TopicList:
+    """A shared topic list (of page `name`, kept under `key`) with the reader's unread markers."""
+    user = request.user
+    if user.is_authenticated and listed.topics:
+        found = pagecache.own(request, key, name, lambda: reading.reads(user, listed.topics))
+        listed.marked = reading.mark_unread(listed.topics, user, found)
     return listed
 
 
@@ -108,7 +111,8 @@ def home(request):
         latest, categories = pagecache.shared(
             request, pagecache.HOME_KEY, "home", lambda: home_lists(request.user)
         )
-        return {"latest_topics": with_markers(latest, request.user), "categories": categories}
+        latest = with_markers(request, latest, pagecache.HOME_KEY, "home")
+        return {"latest_topics": latest, "categories": categories}
 
     return pagecache.page(
         request,
@@ -169,7 +173,7 @@ def category_detail(request, slug):
             "category": category,
             "page_number": number,
             "page_count": page_count,
-            "topics": with_markers(listed, request.user),
+            "topics": with_markers(request, listed, pagecache.category_key(category.pk), name),
             "subcategories": subcategories,
             "can_start_topic": may_start_topic(request.user, category),
         }
@@ -356,17 +360,23 @@ def topic_detail(request, pk, slug):
     page_count = topic.page_count
     number = _page_number(request, page_count)
     count_view(request, topic)
+    name = f"topic:{topic.pk}:{number}"
     first_unread = None
     if request.user.is_authenticated:
         if request.method != "GET":  # a GET: checked in reading.mark_read's query
             notifications.mark_visited(request.user, topic.pk)
         else:
             shown_up_to = min(number * POSTS_PER_PAGE, topic.last_position)
-            before = reading.mark_read(request.user, topic, shown_up_to)
+            state = pagecache.own(
+                request,
+                pagecache.topic_key(topic.pk),
+                name,
+                lambda: reading.read_state(request.user, topic),
+            )
+            before = reading.mark_read(request.user, topic, shown_up_to, state)
             if before is not None and before < shown_up_to:
                 first_unread = before + 1
     moderator = can_moderate(request.user)
-    name = f"topic:{topic.pk}:{number}"
 
     def context():
         shown = pagecache.shared(

@@ -66,6 +66,33 @@ def test_a_participant_who_read_the_topic_before_is_emailed_again_after_each_vis
         client.get(topic.get_absolute_url())
 
 
+def test_a_visit_after_an_email_lets_the_next_reply_email_again_though_their_read_was_kept(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """How far a member read a topic is kept for them between views (pagecache.own): an email
+    sent since must reach their next view, or no reply would ever email them again."""
+    starter, replier = UserFactory(), UserFactory()
+    topic = TopicFactory(author=starter)
+    client.force_login(starter)
+
+    def committed(action):  # as in production, where each request commits on its own
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    def visit():
+        committed(lambda: client.get(topic.get_absolute_url()))
+
+    visit()  # the first: recorded
+    reply = committed(lambda: PostFactory(topic=topic, author=replier))
+    visit()  # the reply read and recorded
+    visit()  # nothing new: how far they read is kept
+    committed(lambda: notify_reply(reply.pk))
+    assert len(mailoutbox) == 1
+    visit()
+    committed(lambda: notify_reply(PostFactory(topic=topic, author=replier).pk))
+    assert len(mailoutbox) == 2
+
+
 def test_every_participant_but_the_author_is_emailed_once(mailoutbox):
     topic = TopicFactory()
     others = [PostFactory(topic=topic).author for _ in range(2)]

@@ -472,3 +472,20 @@ def test_a_kept_page_costs_one_read_of_the_shared_cache(client, signed_in, monke
         counted.reads = 0
         assert client.get(url).status_code == 200
         assert counted.reads == reads, url
+
+
+def test_what_a_members_pages_keep_of_their_reads_goes_with_the_reads(
+    client, django_capture_on_commit_callbacks
+):
+    topic = TopicFactory()
+    member = UserFactory()
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(topic.get_absolute_url())  # read, and recorded
+    client.get("/")
+    client.get(topic.get_absolute_url())
+    kept = cache.get(pagecache.own_key(member.pk))
+    assert sorted(kept) == ["home", f"topic:{topic.pk}:1"]  # their markers, how far they read
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.erase(member, keep_posts=True)
+    assert cache.get(pagecache.own_key(member.pk)) is None
