@@ -126,6 +126,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Page views' counts (visit statistics, topic views) wait in each process this long at most
+# before they are sent to Redis together (community/tallies.py).
+TALLIES_SEND_SECONDS = 1.0
+
 # Redis is the cache and the Celery broker when REDIS_URL is set. "stats" holds the visit
 # counters (privacy/stats/) apart from "default", so a flood of them cannot evict rate limits.
 REDIS_URL = env.str("REDIS_URL", default="")

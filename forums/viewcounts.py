@@ -1,10 +1,11 @@
 """Topic view counts without a database write per page view.
 
-With Redis, a view adds one to the topic's field of a Redis hash (one round trip), and
-`flush_view_counts` (a Celery beat job every minute) adds the counts to the topics' rows in one
-UPDATE, so a page shows a count at most about a minute behind. Without Redis (the embedded
-default), or while it is down, a view updates the topic's row at once. Counts waiting in Redis
-when it loses its data are lost: a view count is not worth more.
+With Redis, a view adds one to the topic's field of a Redis hash (sent with the process's other
+page-view counts within a second: community.tallies), and `flush_view_counts` (a Celery beat job
+every minute) adds the counts to the topics' rows in one UPDATE, so a page shows a count at most
+about a minute behind. Without Redis (the embedded default) a view updates the topic's row at
+once; while it is down, the views it did not take do. Counts waiting in Redis when it loses its
+data are lost: a view count is not worth more.
 """
 
 import redis
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import Case, F, When
 from django_redis import get_redis_connection
 
+from community import tallies
 from community.outages import log_outage
 
 from .models import Topic
@@ -36,19 +38,26 @@ def _key(name: str) -> str:
 
 def count_view(topic_id: int) -> None:
     if settings.REDIS_URL:
-        try:
-            _redis().hincrby(_key(PENDING), str(topic_id), 1)
-            return
-        except (redis.ConnectionError, redis.TimeoutError) as error:
-            log_outage("view-counts", "Topic views counted in the database: %s", error)
-    Topic.objects.filter(pk=topic_id).update(view_count=F("view_count") + 1)
+        tallies.add(tallies.Hash("default", _key(PENDING), _count_in_rows), [str(topic_id)])
+    else:
+        Topic.objects.filter(pk=topic_id).update(view_count=F("view_count") + 1)
+
+
+def _count_in_rows(counts: dict[str, int], error: Exception) -> None:
+    """Views Redis did not take (it is down): added to the topics' rows at once."""
+    log_outage("view-counts", "Topic views counted in the database: %s", error)
+    for topic, n in counts.items():
+        Topic.objects.filter(pk=topic).update(view_count=F("view_count") + n)
 
 
 def flush_view_counts() -> int:
     """Add the views counted in Redis to the topics' rows; return how many views were moved.
     One flush at a time (a lock in the cache); the counts leave Redis once the rows are
     written."""
-    if not settings.REDIS_URL or not cache.add(FLUSH_LOCK, True, FLUSH_LOCK_TIMEOUT):
+    if not settings.REDIS_URL:
+        return 0
+    tallies.send()  # this process's own first
+    if not cache.add(FLUSH_LOCK, True, FLUSH_LOCK_TIMEOUT):
         return 0
     try:
         client = _redis()

@@ -61,6 +61,14 @@ def _clear_caches():
 
 
 @pytest.fixture(autouse=True)
+def _page_view_counts_sent_at_once(settings):
+    """A page view's counts go to Redis with the view (on the site they wait in the process for
+    up to a second: community.tallies), so that no test's counts arrive in the next test's
+    Redis. tests/test_tallies.py tests the waiting."""
+    settings.TALLIES_SEND_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _antispam_for_scripted_posts(request, settings, monkeypatch):
     """Most tests post forms as a script would, about something else: at once (the minimum time
     is 0) and without the page's anti-spam fields, which count as absent, not as tampered.

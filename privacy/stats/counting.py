@@ -12,6 +12,7 @@ from django.core.cache import caches
 from django.utils import timezone
 from django_redis import get_redis_connection
 
+from community import tallies
 from community.outages import log_outage
 
 # Counters live this long; the flush looks back as many days (today included).
@@ -72,23 +73,20 @@ class CacheCounters:
 
 
 class RedisCounters:
-    """Counters in a Redis hash per day: one round trip per page view, through the "stats"
-    cache's own connection pool (and so its timeouts: a hung Redis costs a page a second at
-    most, never the page)."""
+    """Counters in a Redis hash per day, through the "stats" cache's own connection pool (and so
+    its timeouts: a hung Redis costs a page a second at most, never the page). Page views are
+    added up in each process and sent with the other page-view counts (community.tallies)."""
 
     @property
     def redis(self) -> redis.Redis:
         return get_redis_connection("stats")
 
     def add(self, day: date, pairs: list[tuple[str, str]]) -> None:
-        key = self._key(day)
-        pipeline = self.redis.pipeline(transaction=False)
-        for dimension, value in pairs:
-            pipeline.hincrby(key, f"{dimension}\t{value}", 1)
-        pipeline.expire(key, COUNTER_TIMEOUT)
-        pipeline.execute()
+        where = tallies.Hash("stats", self._key(day), _uncounted, expire=COUNTER_TIMEOUT)
+        tallies.add(where, (f"{dimension}\t{value}" for dimension, value in pairs))
 
     def read(self, day: date) -> dict[tuple[str, str], int]:
+        tallies.send()  # this process's own first
         return {
             tuple(field.decode().split("\t", 1)): int(n)
             for field, n in self.redis.hgetall(self._key(day)).items()
@@ -117,9 +115,10 @@ def counters() -> CacheCounters | RedisCounters:
 
 
 def count(pairs: list[tuple[str, str]], day: date | None = None) -> None:
-    """Add one page view to the counter of each (dimension, value). While Redis is down the
-    view goes uncounted: statistics are not worth a page."""
-    try:
-        counters().add(day or timezone.localdate(), pairs)
-    except (redis.ConnectionError, redis.TimeoutError) as error:
-        log_outage("stats", "Visit statistics unavailable, views go uncounted: %s", error)
+    """Add one page view to the counter of each (dimension, value)."""
+    counters().add(day or timezone.localdate(), pairs)
+
+
+def _uncounted(counts: dict[str, int], error: Exception) -> None:
+    """While Redis is down views go uncounted: statistics are not worth a page."""
+    log_outage("stats", "Visit statistics unavailable, views go uncounted: %s", error)
