@@ -123,10 +123,10 @@ def walk_as_readers(moderator=None) -> list[str]:
     kept = []
     share = pagecache.shared
 
-    def shared(request, key, name, render):
+    def shared(request, key, name, render, ahead=()):
         if pagecache.shared_version(request, key) is not None:  # kept for other readers
             kept.append((name, repr(render())))
-        return share(request, key, name, render)
+        return share(request, key, name, render, ahead)
 
     with mock.patch.object(pagecache, "shared", shared):
         for url in forum_urls():
