@@ -371,13 +371,14 @@ def posts_for(user, posts: list[ShownPost], first_unread: int | None) -> SafeStr
     """The page's posts as `user` sees them, with the line above the first one they have not
     read: strings joined, nothing rendered per post for each reader."""
     parts = []
+    member = user.pk if user.is_authenticated else None  # request.user is a lazy object
     for post in posts:
         if post.position == first_unread:
             parts.append(render_to_string("forums/unread_line.html"))
-        if not user.is_authenticated:
+        if member is None:
             reader = "visitor"
         else:
-            reader = "author" if post.author_id == user.pk else "member"
+            reader = "author" if post.author_id == member else "member"
         parts += (post.shown, post.actions[reader])
     return SafeString("".join(parts))
 

@@ -13,9 +13,10 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from community.antispam import STAMP_FIELD
+from community.antispam import STAMP_FIELD, issue, salt_for
 from privacy.cookies import preferences
 from privacy.stats import count_feature
 
@@ -348,15 +349,18 @@ def topic_detail(request, pk, slug):
                 )
                 count_feature("reply")
                 return redirect(post)
+        stamp = form[STAMP_FIELD].value()  # a fresh one: the form is shown again
     else:
         if slug != topic.slug:
             return redirect(topic)
-        # Visitors get "Log in to reply" instead of the form.
-        form = (
-            PostForm(initial={"source": _quoted(request, topic)})
-            if request.user.is_authenticated
-            else None
-        )
+        # Visitors get "Log in to reply" instead of the form. A member's page kept whole needs
+        # only the stamp the form prints: the form is built if the page is rendered.
+        form, stamp = None, ""
+        if request.user.is_authenticated:
+            stamp = issue(salt_for(PostForm))
+            form = SimpleLazyObject(
+                lambda: PostForm(initial={"source": _quoted(request, topic), STAMP_FIELD: stamp})
+            )
     page_count = topic.page_count
     number = _page_number(request, page_count)
     count_view(request, topic)
@@ -401,7 +405,7 @@ def topic_detail(request, pk, slug):
             "moderation_form": TopicModerationForm() if moderator else None,
             "preview": preview,
             "draft_key": f"reply:{topic.pk}",
-            "stamp": form[STAMP_FIELD].value() if form else "",  # what the form prints
+            "stamp": stamp,  # what the form prints
         }
 
     if request.method == "POST":

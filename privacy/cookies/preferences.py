@@ -21,7 +21,8 @@ def preferences_accepted(request) -> bool:
 
 
 def _read(request, name: str):
-    if not preferences_accepted(request):
+    # Most requests carry no such cookie: nothing to check consent for.
+    if name not in request.COOKIES or not preferences_accepted(request):
         return None
     value = request.get_signed_cookie(name, default=None, salt=name)
     try:
