@@ -55,7 +55,7 @@ HOME_KEY = "forums:home"
 TIMEOUT = 300  # also bounds staleness from changes made with QuerySet.update()
 # Part of every shared entry's key: raise it when what is cached changes shape (ShownPost's
 # fields, say), so that a deploy never reads entries pickled by the code before it.
-FORMAT = 4
+FORMAT = 5
 T = TypeVar("T")
 
 
@@ -417,22 +417,17 @@ class ShownTopic:
 @html_safe
 @dataclass
 class TopicList:
-    """Topics as a list shows them: `html` is the whole list for a reader with no unread
-    markers on it (every visitor), rendered once; a member with markers gets the list put
-    together from `topics`, with only the marked items rendered again. `{{ list }}` writes it
-    as the reader sees it."""
+    """Topics as a list shows them, each item rendered once (ShownTopic), with the reader's
+    unread markers set on each request. `{{ list }}` writes it as the reader sees it: only the
+    marked items are rendered again."""
 
     topics: list[ShownTopic]
-    html: SafeString
-    marked: bool = False
 
     def __len__(self) -> int:
         return len(self.topics)
 
     def __str__(self) -> str:
-        if not self.marked:
-            return self.html
-        items = [topic.item() for topic in self.topics]
+        items = SafeString("".join(topic.item() for topic in self.topics))
         return render_to_string("forums/topic_list.html", {"items": items})
 
 
@@ -454,5 +449,4 @@ def topic_list(topics, show_category: bool = False) -> TopicList:
             "forums/topic_item_end.html", {"topic": topic, "show_category": show_category}
         )
         shown.append(listed)
-    html = render_to_string("forums/topic_list.html", {"items": [t.item() for t in shown]})
-    return TopicList(shown, html)
+    return TopicList(shown)

@@ -54,10 +54,9 @@ def reads(user, topics) -> dict[int, tuple[int, int]]:
         return {topic: (position, unread) for topic, position, unread in cursor.fetchall()}
 
 
-def mark_unread(topics, user, found: dict[int, tuple[int, int]] | None = None) -> bool:
+def mark_unread(topics, user, found: dict[int, tuple[int, int]] | None = None) -> None:
     """Set `unread_count`, `first_unread_url` and `is_new` on the topics from what the member
-    had read of them (`found`: reads(), asked here if not given). Whether any topic got a
-    marker."""
+    had read of them (`found`: reads(), asked here if not given)."""
     if found is None:
         found = reads(user, topics)
     new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
@@ -67,7 +66,6 @@ def mark_unread(topics, user, found: dict[int, tuple[int, int]] | None = None) -
         if topic.unread_count:
             page = read // POSTS_PER_PAGE + 1
             topic.first_unread_url = f"{topic.get_absolute_url()}?page={page}#new"
-    return any(topic.unread_count or topic.is_new for topic in topics)
 
 
 # How far the member had read the topic, whether their last visit is to be recorded again, and

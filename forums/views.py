@@ -92,7 +92,7 @@ def with_markers(request, listed: pagecache.TopicList, key: str, name: str) -> p
     user = request.user
     if user.is_authenticated and listed.topics:
         found = pagecache.own(request, key, name, lambda: reading.reads(user, listed.topics))
-        listed.marked = reading.mark_unread(listed.topics, user, found)
+        reading.mark_unread(listed.topics, user, found)
     return listed
 
 
