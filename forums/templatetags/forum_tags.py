@@ -86,8 +86,9 @@ def avatar(user, size: int = 40, decorative: bool = True):
     return format_html(
         '<svg class="avatar" width="{size}" height="{size}" viewBox="0 0 40 40" {label} '
         'focusable="false"><circle cx="20" cy="20" r="20" fill="{colour}"/>'
-        '<text x="20" y="20" dy=".35em" text-anchor="middle" fill="#fff" font-size="{font}" '
-        'font-weight="600" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
+        # The letters' weight and typeface come from the stylesheet (.avatar text): a list
+        # page draws a hundred of these.
+        '<text x="20" y="20" dy=".35em" text-anchor="middle" fill="#fff" font-size="{font}">'
         "{letters}</text></svg>",
         size=size,
         label=label,
