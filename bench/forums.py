@@ -302,6 +302,9 @@ def gunicorn(app: str, port: int, *extra: str) -> subprocess.Popen:
             "--worker-class=sync",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
+            # Nothing here uses gunicorn's control socket, and the two servers started together
+            # would both try to create it at its one default path.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env={**os.environ, **PRODUCTION_ENV},
