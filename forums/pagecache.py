@@ -34,7 +34,7 @@ from typing import TypeVar
 from cookie_consent.cache import all_cookie_groups
 from cookie_consent.util import get_cookie_value_from_request
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -49,6 +49,7 @@ from privacy.cookies.preferences import recent_searches
 from privacy.cookies.wording import banner_text
 
 from .querysets import can_moderate
+from .templatetags.forum_tags import avatar
 
 GENERATION_KEY = "forums:generation"
 HOME_KEY = "forums:home"
@@ -265,9 +266,7 @@ def page(
     values = context() if (member and own) or html is MISSING else {}
     parts = {part: values[part] for part in (*own, *issued)} if member else {}
     if member:
-        parts["account_menu"] = render_to_string(
-            "includes/account_menu.html", {"user": request.user, "csrf_token": token}
-        )
+        parts["account_menu"] = account_menu(request.user, token)
 
     def own_part(found) -> str:
         return str(token) if found[1] == "csrf" else conditional_escape(parts[found[1]])
@@ -282,6 +281,27 @@ def page(
             html = html.replace(parts[part], hole(part))
         keep(request, entry, version, html)
     return HttpResponse(HOLES.sub(own_part, html))
+
+
+MENU_HOLES = ("picture", "name", "csrf_token")
+
+
+def account_menu(user, token) -> SafeString:
+    """The member's account menu on a page kept whole: the template rendered once per process
+    for staff and once for the other members (CACHES["frame"], as community.frame does) with
+    holes for what is each member's own, their avatar, name and CSRF token, put in on each
+    request. Rendering the template for each request cost more than the rest of a kept page."""
+    frame = caches["frame"]
+    key = f"forums.pagecache:account-menu:{user.is_staff}"
+    menu = frame.get(key)
+    if menu is None:
+        holes = {name: hole(f"menu_{name}") for name in MENU_HOLES}
+        menu = render_to_string("includes/member_menu.html", {"user": user, **holes})
+        frame.set(key, menu, None)
+    own = (avatar(user, 28), conditional_escape(user.public_name), conditional_escape(token))
+    for name, value in zip(MENU_HOLES, own, strict=True):
+        menu = menu.replace(hole(f"menu_{name}"), value)
+    return SafeString(menu)
 
 
 def page_entries(request, name: str, canonical: bool, own: tuple[str, ...]) -> tuple[str, ...]:

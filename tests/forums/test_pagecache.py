@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -235,7 +236,9 @@ def test_members_share_a_whole_page_and_each_gets_their_own_parts(
         pagecache, "render_to_string", lambda *args: rendered.append(args[0]) or render(*args)
     )
     second = readers[ben].get(url).content.decode()
-    assert "forums/topic.html" not in rendered  # the page came whole from the cache
+    # The page came whole from the cache, and the menu around his name was rendered once for
+    # the staff (his own menu below, with the staff link).
+    assert "forums/topic.html" not in rendered and "includes/account_menu.html" not in rendered
     assert "Ben Kowalski" in account_menu(second) and "Amina" not in account_menu(second)
     assert "Amina &lt;b&gt;Okafor&lt;/b&gt;" in account_menu(first)  # escaped, as any name
     assert "Admin" not in account_menu(first)
@@ -253,6 +256,20 @@ def test_members_share_a_whole_page_and_each_gets_their_own_parts(
     log_out = reverse("account_logout")
     assert readers[ben].post(log_out, {"csrfmiddlewaretoken": token_in(first)}).status_code == 403
     assert readers[ben].post(log_out, {"csrfmiddlewaretoken": token_in(second)}).status_code == 302
+
+
+@pytest.mark.parametrize("is_staff", [False, True])
+def test_a_kept_pages_account_menu_is_the_one_the_template_renders(is_staff):
+    """Filled in by pagecache.account_menu from holes, it must stay what every other page
+    shows, whatever the name: escaped the same, staff link and all."""
+    token = "a" * 64
+    for name in ("Amina <b>Okafor</b>", 'Ben & "Kowalski"', ""):
+        member = UserFactory(display_name=name, is_staff=is_staff)
+        rendered = render_to_string(
+            "includes/account_menu.html", {"user": member, "csrf_token": token}
+        )
+        assert pagecache.account_menu(member, token) in rendered
+        assert "hole-" not in pagecache.account_menu(member, token)
 
 
 def test_a_moderators_page_never_reaches_members_and_members_never_hide_posts_from_them(
@@ -323,12 +340,9 @@ def test_a_members_topic_list_renders_again_only_the_topics_with_a_marker(
     )
     page = reader.get("/").content.decode()
     assert "badge new" in page.split("Nobody has opened this", 1)[1].split("</li>", 1)[0]
-    # The member's menu and list, and in it the new topic's item, nothing else.
-    assert rendered == [
-        "includes/account_menu.html",
-        "forums/topic_item.html",
-        "forums/topic_list.html",
-    ]
+    # The member's list, and in it the new topic's item, nothing else (their account menu is
+    # the one every member's page has, with their own name, avatar and token put in).
+    assert rendered == ["forums/topic_item.html", "forums/topic_list.html"]
 
 
 def visitor_pages(post) -> list[str]:
