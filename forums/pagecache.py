@@ -32,7 +32,6 @@ from datetime import datetime
 from typing import TypeVar
 
 from cookie_consent.cache import all_cookie_groups
-from cookie_consent.util import get_cookie_value_from_request
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
 from django.db import transaction
@@ -45,6 +44,7 @@ from django.utils.html import conditional_escape, html_safe
 from django.utils.safestring import SafeString
 
 from community.frame import ISSUED_MIN_LENGTH
+from privacy.cookies.choices import consents
 from privacy.cookies.preferences import recent_searches
 from privacy.cookies.wording import banner_text
 
@@ -336,9 +336,9 @@ def _seen_as(request) -> str | None:
     if len(get_messages(request)) or recent_searches(request):
         return None
     # The banner's wording and groups as well: a page cached before an edit never shows the old.
+    answers = consents(request)
     banner = [banner_text().wording] + [
-        (group.for_json(), get_cookie_value_from_request(request, varname))
-        for varname, group in all_cookie_groups().items()
+        (group.for_json(), answers[varname]) for varname, group in all_cookie_groups().items()
     ]
     seen_as = f"{request.user.is_authenticated}|{request.build_absolute_uri()}|{banner}"
     return hashlib.md5(seen_as.encode(), usedforsecurity=False).hexdigest()

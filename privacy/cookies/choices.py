@@ -8,7 +8,6 @@ from cookie_consent.cache import all_cookie_groups
 from cookie_consent.models import Cookie, CookieGroup
 from cookie_consent.util import (
     get_cookie_dict_from_request,
-    get_cookie_value_from_request,
     set_cookie_dict_to_response,
 )
 from django.conf import settings
@@ -28,6 +27,28 @@ def consent_id(request) -> uuid.UUID | None:
         return uuid.UUID(hex=get_cookie_dict_from_request(request).get(CONSENT_ID_KEY, ""))
     except ValueError:
         return None
+
+
+def consents(request) -> dict[str, bool | None]:
+    """Each optional group's answer in this browser's consent cookie, as the library's
+    `get_cookie_value_from_request` gives it: True (accepted since the group last changed),
+    False (declined) or None (not asked, or asked before the group changed). Read from one
+    parse of the cookie, once per request: a page asks about every group, in several places."""
+    if "_consents" not in request.__dict__:
+        choices = get_cookie_dict_from_request(request)
+        request._consents = {
+            varname: _answer(choices.get(varname), group) if choices else None
+            for varname, group in all_cookie_groups().items()
+        }
+    return request._consents
+
+
+def _answer(version: str | None, group: CookieGroup) -> bool | None:
+    if version is None:
+        return None
+    if version == settings.COOKIE_CONSENT_DECLINE:
+        return False
+    return True if version >= group.get_version() else None
 
 
 def record_choice(
@@ -85,11 +106,7 @@ def current_receipt(request) -> CookieConsentReceipt | None:
 
 def accepted_groups(request) -> list[str]:
     """The optional groups this browser has accepted (and not since been asked about again)."""
-    return [
-        varname
-        for varname in all_cookie_groups()
-        if get_cookie_value_from_request(request, varname) is True
-    ]
+    return [varname for varname, answer in consents(request).items() if answer is True]
 
 
 def declared_groups():

@@ -5,8 +5,9 @@ into a form, set only while the preferences group is accepted. Declining deletes
 import json
 from datetime import timedelta
 
-from cookie_consent.util import get_cookie_value_from_request
 from django.conf import settings
+
+from .choices import consents
 
 PREFERENCES = "preferences"
 RECENT_SEARCHES_COOKIE = "recent_searches"
@@ -17,7 +18,7 @@ SEARCH_MAX_LENGTH = 200
 
 
 def preferences_accepted(request) -> bool:
-    return get_cookie_value_from_request(request, PREFERENCES) is True
+    return consents(request).get(PREFERENCES) is True
 
 
 def _read(request, name: str):

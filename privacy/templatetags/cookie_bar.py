@@ -12,10 +12,9 @@ settings page at the foot of every page stays.
 `{% load cookie_bar %}`; which groups are in use is `privacy.cookies.choices.in_use`.
 """
 
-from cookie_consent.util import get_cookie_value_from_request
 from django import template
 
-from ..cookies.choices import in_use
+from ..cookies.choices import consents, in_use
 
 register = template.Library()
 
@@ -28,7 +27,8 @@ def cookie_bar_for(context, banner):
         return None
     request = context["request"]
     groups = [group for group in banner["groups"] if in_use(group)]
-    if all(get_cookie_value_from_request(request, g.varname) is not None for g in groups):
+    answers = consents(request)
+    if all(answers.get(group.varname) is not None for group in groups):
         return None
     return {
         "groups": groups,

@@ -412,3 +412,31 @@ def test_a_configured_script_address_is_allowed_by_the_content_security_policy_o
         "'self'",
         "https://stats.example.org",
     ]
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "",
+        "garbage",
+        "preferences=-1",
+        "preferences=2000-01-01T00:00:00+00:00|analytics=-1|receipt=abc",
+        "preferences=2999-01-01T00:00:00+00:00|analytics=|social=2999-01-01T00:00:00+00:00",
+        "social=-1|social=2999-01-01T00:00:00+00:00|preferences",
+        "analytics=2999-01-01T00:00:00+00:00|necessary=2999-01-01T00:00:00+00:00",
+    ],
+)
+def test_each_groups_answer_read_once_is_the_librarys(rf, cookie):
+    """choices.consents reads the cookie once per request for every group: it must answer as
+    the library's own reading of each group would (a page's banner and scripts follow it)."""
+    from cookie_consent.cache import all_cookie_groups
+    from cookie_consent.util import get_cookie_value_from_request
+
+    from privacy.cookies.choices import consents
+
+    group = CookieGroup.objects.get(varname="analytics")
+    group.cookie_set.create(name="_example", domain="")  # a version to compare with
+    request = rf.get("/", HTTP_COOKIE=f"cookie_consent={cookie}")
+    library = {varname: get_cookie_value_from_request(request, varname) for varname in OPTIONAL}
+    assert consents(request) == library
+    assert set(consents(request)) == set(all_cookie_groups())
