@@ -24,6 +24,7 @@ counter, which changes when they read further or a reply emails them (reads_chan
 who loads a page again, with nothing new in it, costs no query but the one that signs them in."""
 
 import hashlib
+import pickle
 import re
 import time
 from collections.abc import Callable
@@ -56,7 +57,7 @@ HOME_KEY = "forums:home"
 TIMEOUT = 300  # also bounds staleness from changes made with QuerySet.update()
 # Part of every shared entry's key: raise it when what is cached changes shape (ShownPost's
 # fields, say), so that a deploy never reads entries pickled by the code before it.
-FORMAT = 5
+FORMAT = 6
 T = TypeVar("T")
 
 
@@ -163,11 +164,18 @@ def kept(request, entry: str, version: str):
     if entry not in read:
         read[entry] = cache.get(entry)
     made_under, value = read[entry] or (None, None)
-    return value if made_under == version else MISSING
+    if made_under != version:
+        return MISSING
+    if isinstance(value, bytes):  # as keep() stores it
+        value = pickle.loads(value)
+        read[entry] = (made_under, value)
+    return value
 
 
 def keep(request, entry: str, version: str, value) -> None:
-    cache.set(entry, (version, value), TIMEOUT)
+    """Kept pickled apart from its version: an entry read ahead with others (page_entries())
+    that the page turns out not to need costs the round trip, not its unpickling."""
+    cache.set(entry, (version, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)), TIMEOUT)
     request._forum_cache[entry] = (version, value)
 
 
@@ -203,20 +211,37 @@ def own(request, key: str, name: str, render: Callable[[], T]) -> T:
     (reads_changed()): a member who loads a page again, with nothing new in it for them, costs
     no query. Moderators' are made each time, as their pages are. A member's are kept in one
     entry, which forget_reads() deletes."""
-    entry, reads = own_key(request.user.pk), reads_key(request.user.pk)
-    version = shared_version(request, key, reads, entry)
+    version, value = _owned(request, key, name)
     if version is None:
         return render()
-    version = f"{version}-{_version(request, (reads,), ())}"
-    pages = request._forum_cache[entry] or {}
-    made_under, value = pages.get(name, (None, None))
-    if made_under != version:
+    if value is MISSING:
         value = render()
+        entry = own_key(request.user.pk)
+        pages = request._forum_cache[entry] or {}
         others = [(page, made) for page, made in pages.items() if page != name]
         pages = dict([*others[1 - OWN_PAGES :], (name, (version, value))])
         cache.set(entry, pages, TIMEOUT)
         request._forum_cache[entry] = pages
     return value
+
+
+def unmarked(request, key: str, name: str) -> bool:
+    """Whether what own() keeps for the member on page `name` is current and empty: no unread
+    marker on a list. Such members share a page kept whole, their list in it (page()'s
+    `plain`)."""
+    return _owned(request, key, name)[1] == {}
+
+
+def _owned(request, key: str, name: str) -> tuple[str | None, object]:
+    """The version own() keeps the member's value for page `name` under (None for moderators,
+    whose are not kept), and the value if it was made under it, else MISSING."""
+    entry, reads = own_key(request.user.pk), reads_key(request.user.pk)
+    version = shared_version(request, key, reads, entry)
+    if version is None:
+        return None, MISSING
+    version = f"{version}-{_version(request, (reads,), ())}"
+    made_under, value = (request._forum_cache[entry] or {}).get(name, (None, None))
+    return version, (value if made_under == version else MISSING)
 
 
 def forget_reads(pk: int) -> None:
@@ -243,6 +268,7 @@ def page(
     canonical: bool,
     own: tuple[str, ...] = (),
     issued: tuple[str, ...] = (),
+    plain: Callable[[], bool] | None = None,
 ):
     """`render(request, template, context())`, made once for every reader who sees the page the
     same way (visitors, or members but moderators; the same address, the same cookie choices),
@@ -253,18 +279,22 @@ def page(
     visitor's page is the same for every visitor but the token: their context is not even made.
     `canonical`: the address is the page's own (no query string but the page number as the page
     writes it), so that odd addresses cannot fill the cache; the others are rendered for the
-    request."""
+    request. `plain()`: whether the member's `own` parts are those of a member with nothing of
+    their own in them (no unread marker on a list, unmarked()); such members share a page kept
+    with those parts in it, and their context is not made either."""
     member = request.user.is_authenticated
     reads = page_entries(request, name, canonical, own)
     version = shared_version(request, key, *reads) if reads else None
     if version is None:
         return HttpResponse(render_to_string(template, context(), request))
-    entry = reads[0]
+    unmarked = member and own and plain is not None and plain()
+    entry = reads[1] if unmarked else reads[0]
     html = kept(request, entry, version)
     # One token for the page (and only then is the CSRF cookie set), as csrf_token is.
     token = SimpleLazyObject(lambda: get_token(request))
-    values = context() if (member and own) or html is MISSING else {}
-    parts = {part: values[part] for part in (*own, *issued)} if member else {}
+    holed = issued if unmarked else (*own, *issued)  # the member's own, put in on each request
+    values = context() if (member and holed) or html is MISSING else {}
+    parts = {part: values[part] for part in holed} if member else {}
     if member:
         parts["account_menu"] = account_menu(request.user, token)
 
@@ -306,7 +336,8 @@ def account_menu(user, token) -> SafeString:
 
 def page_entries(request, name: str, canonical: bool, own: tuple[str, ...]) -> tuple[str, ...]:
     """The shared entries page() reads for page `name` (none when the reader gets the page
-    rendered for them): the whole page, and for a member with `own` parts what their parts come
+    rendered for them): the whole page, and for a member with `own` parts the whole page for
+    members with nothing of their own in them (page()'s `plain`) and what their parts come
     from, read by the context by the views' convention: the shared entry of the same name, and
     what own() keeps for them with its version. A view that reads its row first reads these with
     it: one round trip for both."""
@@ -317,7 +348,7 @@ def page_entries(request, name: str, canonical: bool, own: tuple[str, ...]) -> t
     if not (request.user.is_authenticated and own):
         return (entry,)
     pk = request.user.pk
-    return (entry, entry_for(name), reads_key(pk), own_key(pk))
+    return (entry, f"{entry}:plain", entry_for(name), reads_key(pk), own_key(pk))
 
 
 def _readers_view(request) -> str | None:

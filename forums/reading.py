@@ -54,18 +54,31 @@ def reads(user, topics) -> dict[int, tuple[int, int]]:
         return {topic: (position, unread) for topic, position, unread in cursor.fetchall()}
 
 
-def mark_unread(topics, user, found: dict[int, tuple[int, int]] | None = None) -> None:
-    """Set `unread_count`, `first_unread_url` and `is_new` on the topics from what the member
-    had read of them (`found`: reads(), asked here if not given)."""
+def markers(user, topics, found: dict[int, tuple[int, int]] | None = None) -> dict:
+    """The member's unread markers on the topics, for the marked ones only: {pk: (replies they
+    may see since they last read it, "New", the address of the first unread reply)}. A topic
+    they read has the count; one they never opened is New while it is recent and started after
+    they joined. `found`: reads(), asked here if not given."""
     if found is None:
         found = reads(user, topics)
     new_since = max(user.date_joined, timezone.now() - timedelta(days=NEW_TOPIC_DAYS))
+    marked = {}
     for topic in topics:
-        read, topic.unread_count = found.get(topic.pk, (None, 0))
-        topic.is_new = read is None and topic.created >= new_since
-        if topic.unread_count:
+        read, unread = found.get(topic.pk, (None, 0))
+        if unread:
             page = read // POSTS_PER_PAGE + 1
-            topic.first_unread_url = f"{topic.get_absolute_url()}?page={page}#new"
+            marked[topic.pk] = (unread, False, f"{topic.get_absolute_url()}?page={page}#new")
+        elif read is None and topic.created >= new_since:
+            marked[topic.pk] = (0, True, "")
+    return marked
+
+
+def mark_unread(topics, marked: dict) -> None:
+    """Set `unread_count`, `is_new` and `first_unread_url` on the topics from markers()."""
+    for topic in topics:
+        topic.unread_count, topic.is_new, topic.first_unread_url = marked.get(
+            topic.pk, (0, False, "")
+        )
 
 
 # How far the member had read the topic, whether their last visit is to be recorded again, and

@@ -91,8 +91,8 @@ def with_markers(request, listed: pagecache.TopicList, key: str, name: str) -> p
     """A shared topic list (of page `name`, kept under `key`) with the reader's unread markers."""
     user = request.user
     if user.is_authenticated and listed.topics:
-        found = pagecache.own(request, key, name, lambda: reading.reads(user, listed.topics))
-        reading.mark_unread(listed.topics, user, found)
+        marked = pagecache.own(request, key, name, lambda: reading.markers(user, listed.topics))
+        reading.mark_unread(listed.topics, marked)
     return listed
 
 
@@ -123,6 +123,7 @@ def home(request):
         context,
         canonical=_canonical(request),
         own=("latest_topics",),
+        plain=lambda: pagecache.unmarked(request, pagecache.HOME_KEY, "home"),
     )
 
 
@@ -187,6 +188,7 @@ def category_detail(request, slug):
         context,
         canonical=_canonical(request, number),
         own=CATEGORY_OWN,
+        plain=lambda: pagecache.unmarked(request, pagecache.category_key(category.pk), name),
     )
 
 

@@ -345,6 +345,41 @@ def test_a_members_topic_list_renders_again_only_the_topics_with_a_marker(
     assert rendered == ["forums/topic_item.html", "forums/topic_list.html"]
 
 
+def test_members_with_no_marker_on_a_list_share_it_whole_and_a_marker_still_shows(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """Members with nothing marked on a list get the page kept whole for them, list and all,
+    with no context made; one with a marker on it gets their own list all the same."""
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = TopicFactory(title="Rota swaps")
+        PostFactory(topic=topic)
+    category = topic.category.get_absolute_url()
+    caught_up, behind = UserFactory(), UserFactory()
+    readers = {}
+    for member in (caught_up, behind):
+        readers[member] = Client()
+        readers[member].force_login(member)
+        readers[member].get(topic.get_absolute_url())  # read to the end: nothing new
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(topic=topic)  # one new reply...
+    readers[caught_up].get(topic.get_absolute_url())  # ...which only one of them reads
+    contexts, render = [], pagecache.render_to_string
+    monkeypatch.setattr(
+        pagecache, "render_to_string", lambda *args: contexts[-1].append(args[0]) or render(*args)
+    )
+    for member in (caught_up, behind, caught_up, behind, caught_up):
+        contexts.append([])
+        for url in ("/", category):
+            page = readers[member].get(url).content.decode()
+            item = page.split("Rota swaps", 1)[1].split("</li>", 1)[0]
+            assert ("unread-count" in item) is (member == behind), (member, url)
+            assert "hole-" not in page and member.public_name in page
+    # The caught-up member's lists come whole from the cache once their (empty) markers were
+    # kept and such a page was rendered: nothing is rendered, not even the list's frame.
+    assert "home.html" in contexts[2] and contexts[-1] == []
+    assert "forums/topic_list.html" in contexts[3]  # the other's list, marked, each time
+
+
 def visitor_pages(post) -> list[str]:
     return [
         "/",

@@ -82,7 +82,7 @@ def test_marks_are_per_member():
     PostFactory(topic=topic)
     for member, expected in ((reader, 1), (other, 0)):
         listed = list(Topic.objects.filter(pk=topic.pk))
-        reading.mark_unread(listed, member)
+        reading.mark_unread(listed, reading.markers(member, listed))
         assert listed[0].unread_count == expected
 
 
