@@ -267,34 +267,37 @@ def page(
     context: Callable[[], dict],
     canonical: bool,
     own: tuple[str, ...] = (),
-    issued: tuple[str, ...] = (),
+    issued: dict[str, str] | None = None,
     plain: Callable[[], bool] | None = None,
 ):
     """`render(request, template, context())`, made once for every reader who sees the page the
     same way (visitors, or members but moderators; the same address, the same cookie choices),
     under the version of `key`, with each one's own parts put in: their CSRF token, and for a
     member their account menu, the context's `own` entries (their unread markers, the post
-    actions for them), which must be written `{{ name }}` in the template, and its `issued`
-    entries, values a form prints (an anti-spam stamp), found by value as in community.frame. A
+    actions for them), which must be written `{{ name }}` in the template, and the `issued`
+    values a form on it prints (an anti-spam stamp), by name, found by value as in
+    community.frame. A
     visitor's page is the same for every visitor but the token: their context is not even made.
     `canonical`: the address is the page's own (no query string but the page number as the page
     writes it), so that odd addresses cannot fill the cache; the others are rendered for the
     request. `plain()`: whether the member's `own` parts are those of a member with nothing of
-    their own in them (no unread marker on a list, unmarked()); such members share a page kept
-    with those parts in it, and their context is not made either."""
+    their own in them (no unread marker on a list, unmarked(); no unread line and no post of
+    theirs on a topic's page); such members share a page kept with those parts in it, and
+    their context is not made either."""
     member = request.user.is_authenticated
     reads = page_entries(request, name, canonical, own)
     version = shared_version(request, key, *reads) if reads else None
     if version is None:
         return HttpResponse(render_to_string(template, context(), request))
-    unmarked = member and own and plain is not None and plain()
-    entry = reads[1] if unmarked else reads[0]
+    as_everyone = member and own and plain is not None and plain()
+    entry = reads[1] if as_everyone else reads[0]
     html = kept(request, entry, version)
     # One token for the page (and only then is the CSRF cookie set), as csrf_token is.
     token = SimpleLazyObject(lambda: get_token(request))
-    holed = issued if unmarked else (*own, *issued)  # the member's own, put in on each request
-    values = context() if (member and holed) or html is MISSING else {}
-    parts = {part: values[part] for part in holed} if member else {}
+    issued = issued or {}
+    own = () if as_everyone else own  # parts put in for each request
+    values = context() if (member and own) or html is MISSING else {}
+    parts = {**{part: values[part] for part in own}, **issued} if member else {}
     if member:
         parts["account_menu"] = account_menu(request.user, token)
 

@@ -81,29 +81,35 @@ def mark_unread(topics, marked: dict) -> None:
         )
 
 
-# How far the member had read the topic, whether their last visit is to be recorded again, and
-# whether a reply emailed them since (every topic page a member opens runs it; written in SQL, as
-# above).
+# How far the member had read the topic, whether their last visit is to be recorded again,
+# whether a reply emailed them since, and whether a post of theirs is on the page they opened
+# (every topic page a member opens runs it; written in SQL, as above).
 READ_SQL = f"""
     SELECT r.last_read_position, r.updated < %s, EXISTS (
         SELECT 1 FROM {TopicParticipant._meta.db_table} tp
         WHERE tp.user_id = %s AND tp.topic_id = %s AND tp.emailed
+    ), EXISTS (
+        SELECT 1 FROM {Post._meta.db_table} p
+        WHERE p.topic_id = %s AND p.author_id = %s AND p.position > %s AND p.position <= %s
     )
     FROM {TopicRead._meta.db_table} r
     WHERE r.user_id = %s AND r.topic_id = %s
 """
 
 
-def read_state(user, topic) -> tuple[int | None, bool, bool]:
+def read_state(user, topic, number: int = 1) -> tuple[int | None, bool, bool, bool]:
     """How far the member had read the topic (None: never opened), whether their last visit is
-    to be recorded again, and whether a reply emailed them since; one query. The answer may be
-    kept for the member for up to pagecache.TIMEOUT (pagecache.own), so a visit is recorded
-    again once it would be over VISIT_PRECISION old by then."""
+    to be recorded again, whether a reply emailed them since, and whether page `number` has a
+    post of theirs; one query. The answer may be kept for the member for up to
+    pagecache.TIMEOUT (pagecache.own), so a visit is recorded again once it would be over
+    VISIT_PRECISION old by then."""
     recorded_before = timezone.now() - VISIT_PRECISION + timedelta(seconds=pagecache.TIMEOUT)
+    first = (number - 1) * POSTS_PER_PAGE
     with connection.cursor() as cursor:
-        params = [recorded_before, user.pk, topic.pk, user.pk, topic.pk]
+        params = [recorded_before, user.pk, topic.pk, topic.pk, user.pk, first]
+        params += [first + POSTS_PER_PAGE, user.pk, topic.pk]
         prepared.execute(cursor, "forums_read", READ_SQL, params)
-        return cursor.fetchone() or (None, True, True)
+        return cursor.fetchone() or (None, True, True, True)
 
 
 def mark_read(user, topic, up_to: int, state: tuple | None = None) -> int | None:
@@ -112,7 +118,7 @@ def mark_read(user, topic, up_to: int, state: tuple | None = None) -> int | None
     read_state()'s (asked here if not given). Returns how far they had read before (None on
     their first visit). Reading again what they had read within the hour writes nothing,
     `updated` (the last visit, which retention counts from) being kept to the hour."""
-    before, stale, was_emailed = state or read_state(user, topic)
+    before, stale, was_emailed, _ = state or read_state(user, topic)
     if was_emailed:
         notifications.mark_visited(user, topic.pk)
     now = timezone.now()

@@ -367,7 +367,7 @@ def topic_detail(request, pk, slug):
     number = _page_number(request, page_count)
     count_view(request, topic)
     name = f"topic:{topic.pk}:{number}"
-    first_unread = None
+    first_unread, authored = None, True
     if request.user.is_authenticated:
         if request.method != "GET":  # a GET: checked in reading.mark_read's query
             notifications.mark_visited(request.user, topic.pk)
@@ -377,8 +377,9 @@ def topic_detail(request, pk, slug):
                 request,
                 pagecache.topic_key(topic.pk),
                 name,
-                lambda: reading.read_state(request.user, topic),
+                lambda: reading.read_state(request.user, topic, number),
             )
+            authored = state[-1]
             before = reading.mark_read(request.user, topic, shown_up_to, state)
             if before is not None and before < shown_up_to:
                 first_unread = before + 1
@@ -422,7 +423,9 @@ def topic_detail(request, pk, slug):
         context,
         canonical=_canonical(request, number),
         own=TOPIC_OWN,
-        issued=("stamp",),
+        issued={"stamp": stamp},
+        # The posts as every member sees them: no line above unread ones, no post of theirs.
+        plain=lambda: first_unread is None and not authored,
     )
 
 

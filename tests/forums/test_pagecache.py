@@ -380,6 +380,40 @@ def test_members_with_no_marker_on_a_list_share_it_whole_and_a_marker_still_show
     assert "forums/topic_list.html" in contexts[3]  # the other's list, marked, each time
 
 
+def test_members_with_nothing_of_theirs_on_a_topics_page_share_it_whole(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """A member with no post on the page and nothing unread on it gets the page kept whole for
+    such members, with no context made; the author still gets their edit link, and a member
+    with a new reply still gets the line above it."""
+    author, reader = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        own = PostFactory(author=author, source="The author's own words")
+    topic, edit = own.topic, reverse("post_edit", args=[own.pk])
+    readers = {}
+    for member in (author, reader):
+        readers[member] = Client()
+        readers[member].force_login(member)
+    made_for, posts_for = [], pagecache.posts_for
+    monkeypatch.setattr(
+        pagecache, "posts_for", lambda user, *args: made_for.append(user) or posts_for(user, *args)
+    )
+    for _ in range(3):
+        made_for.clear()
+        with django_capture_on_commit_callbacks(execute=True):  # their reads, recorded
+            pages = {
+                m: c.get(topic.get_absolute_url()).content.decode() for m, c in readers.items()
+            }
+        assert f'href="{edit}"' in pages[author] and f'href="{edit}"' not in pages[reader]
+        assert all("hole-" not in page and 'id="new"' not in page for page in pages.values())
+    # The third time round the reader's page came whole, posts and all; the author's posts are
+    # still put together for them.
+    assert made_for == [author]
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(topic=topic, source="A new reply")
+    assert 'id="new"' in readers[reader].get(topic.get_absolute_url()).content.decode()
+
+
 def visitor_pages(post) -> list[str]:
     return [
         "/",
