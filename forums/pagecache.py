@@ -4,7 +4,9 @@ version numbers that changes bump (after their transaction commits), and each re
 (reply, edit and report links, unread markers, the unread line) are added around them on each
 request. Moderators' pages are rendered fresh. A page is also kept whole (page()): every visitor
 who comes by the same address with the same cookie choices sees the same page but for the CSRF
-token of the cookie banner's forms, and every member the same page but for their own parts.
+token of the cookie banner's forms, and every member the same page but for their own parts
+(or, for members with nothing of their own on it, no unread marker or post of theirs, with
+those parts in it).
 
 Each page is keyed by the versions of what it shows, so a change refreshes only the pages that
 show it:
