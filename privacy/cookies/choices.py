@@ -37,18 +37,33 @@ def consents(request) -> dict[str, bool | None]:
     if "_consents" not in request.__dict__:
         choices = get_cookie_dict_from_request(request)
         request._consents = {
-            varname: _answer(choices.get(varname), group) if choices else None
-            for varname, group in all_cookie_groups().items()
+            varname: _answer(choices.get(varname), version) if choices else None
+            for varname, version in _versions(all_cookie_groups()).items()
         }
     return request._consents
 
 
-def _answer(version: str | None, group: CookieGroup) -> bool | None:
+def _answer(version: str | None, current: str) -> bool | None:
     if version is None:
         return None
     if version == settings.COOKIE_CONSENT_DECLINE:
         return False
-    return True if version >= group.get_version() else None
+    return True if version >= current else None
+
+
+# The groups last asked about and their versions: all_cookie_groups() hands out the same object
+# until a process reads the groups again (CACHES["near"]), so each version is worked out once.
+_versions_of = (None, {})
+
+
+def _versions(groups) -> dict[str, str]:
+    """Each group's current version (the library's CookieGroup.get_version)."""
+    global _versions_of
+    held, versions = _versions_of
+    if held is not groups:
+        versions = {varname: group.get_version() for varname, group in groups.items()}
+        _versions_of = (groups, versions)
+    return versions
 
 
 def record_choice(
