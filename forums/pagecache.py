@@ -278,8 +278,8 @@ def page(
     member their account menu, the context's `own` entries (their unread markers, the post
     actions for them), which must be written `{{ name }}` in the template, and the `issued`
     values a form on it prints (an anti-spam stamp), by name, found by value as in
-    community.frame. A
-    visitor's page is the same for every visitor but the token: their context is not even made.
+    community.frame. A visitor's page is the same for every visitor but the token: their
+    context is not even made.
     `canonical`: the address is the page's own (no query string but the page number as the page
     writes it), so that odd addresses cannot fill the cache; the others are rendered for the
     request. `plain()`: whether the member's `own` parts are those of a member with nothing of
