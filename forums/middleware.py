@@ -1,6 +1,10 @@
 from django.contrib import messages
+from django.contrib.auth import middleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from .sessions import signed_in_member
 
 
 class StaffSecondFactorMiddleware:
@@ -32,3 +36,17 @@ class StaffSecondFactorMiddleware:
             )
             return redirect("mfa_index")
         return self.get_response(request)
+
+
+class AuthenticationMiddleware(middleware.AuthenticationMiddleware):
+    """Django's, with request.user kept beside the session when it can be (forums.sessions)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user(request))
+
+
+def _user(request):
+    if not hasattr(request, "_cached_user"):  # where Django's get_user keeps it for the request
+        request._cached_user = signed_in_member(request)
+    return request._cached_user

@@ -23,7 +23,8 @@ which is part of every key.
 What is a member's own on those pages but comes from the database (their unread markers, how far
 they read a topic) is kept for them too (own()), under the page's versions and their reads'
 counter, which changes when they read further or a reply emails them (reads_changed()): a member
-who loads a page again, with nothing new in it, costs no query but the one that signs them in."""
+who loads a page again, with nothing new in it, costs no query at all (they come with their
+session: forums.sessions)."""
 
 import hashlib
 import pickle
@@ -105,10 +106,16 @@ def _bump(*keys: str) -> None:
             cache.add(key, _start(), timeout=None)
 
 
+def bump_on_commit(*keys: str) -> None:
+    """Move the counters once the current transaction commits (at once outside one): a page read
+    before then would otherwise be kept under the new numbers."""
+    transaction.on_commit(lambda: _bump(*keys))
+
+
 def forum_changed(**kwargs) -> None:
     """Signal receiver and plain call: every visitor's page is refreshed once the change is
     committed."""
-    transaction.on_commit(lambda: _bump(GENERATION_KEY))
+    bump_on_commit(GENERATION_KEY)
 
 
 def topic_changed(topic_id: int, category_id: int, author_id: int | None = None) -> None:
@@ -117,12 +124,12 @@ def topic_changed(topic_id: int, category_id: int, author_id: int | None = None)
     keys = (topic_key(topic_id), category_key(category_id), HOME_KEY)
     if author_id is not None:
         keys += (member_key(author_id),)
-    transaction.on_commit(lambda: _bump(*keys))
+    bump_on_commit(*keys)
 
 
 def member_changed(pk: int) -> None:
     """What only the member's profile page shows changed (their location or bio)."""
-    transaction.on_commit(lambda: _bump(member_key(pk)))
+    bump_on_commit(member_key(pk))
 
 
 def reads_key(pk: int) -> str:
@@ -132,7 +139,7 @@ def reads_key(pk: int) -> str:
 def reads_changed(pk: int) -> None:
     """How far the member has read a topic, or whether a reply emailed them since their last
     visit, changed: what own() keeps for them is made again."""
-    transaction.on_commit(lambda: _bump(reads_key(pk)))
+    bump_on_commit(reads_key(pk))
 
 
 def shared_version(request, key: str, *entries: str) -> str | None:

@@ -1,4 +1,5 @@
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -8,6 +9,7 @@ from .adapters import client_ip
 from .models import Category, EmailAddressAdded, Post, SignIn, Topic, TopicRead, User
 from .pagecache import forget_reads, forum_changed, member_changed, topic_changed
 from .posting import bulk_delete_in_progress, recount_category, recount_topic
+from .sessions import members_changed
 
 
 @receiver(user_logged_in, dispatch_uid="forums.record_sign_in")
@@ -147,3 +149,10 @@ for model in SHOWN_TO_VISITORS:
     post_delete.connect(
         forum_changed_unless_bulk, sender=model, dispatch_uid=f"forums.changed.del.{model}"
     )
+
+
+# A signed-in member is kept beside their session (forums.sessions) until any member or second
+# factor changes.
+for model in (User, Authenticator):
+    post_save.connect(members_changed, sender=model, dispatch_uid=f"forums.members.save.{model}")
+    post_delete.connect(members_changed, sender=model, dispatch_uid=f"forums.members.del.{model}")

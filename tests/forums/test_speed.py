@@ -202,14 +202,15 @@ def test_news_in_a_topic_is_recorded_as_read_on_the_next_visit(client):
 # switch, and written when there was news).
 MEMBER_BUDGETS = {"home": 6, "category": 6, "topic": 6, "profile": 5}
 # The same from the shared page cache (forums/pagecache.py), with nothing new for the member
-# since their last view: the user with their second-factor check (a topic's, a category's and a
-# profile's own row, and the member's unread markers and how far they read a topic, come from the
-# cache too); a topic page's view count where there is no Redis to count it in.
+# since their last view: no query (the member comes with their session, forums/sessions.py; a
+# topic's, a category's and a profile's own row, and the member's unread markers and how far they
+# read a topic, come from the cache too); a topic page's view count where there is no Redis to
+# count it in.
 MEMBER_CACHED_BUDGETS = {
-    "home": 1,
-    "category": 1,
-    "topic": 1 if settings.REDIS_URL else 2,
-    "profile": 1,  # their posts are counted once, not on every view
+    "home": 0,
+    "category": 0,
+    "topic": 0 if settings.REDIS_URL else 1,
+    "profile": 0,  # their posts are counted once, not on every view
 }
 
 
