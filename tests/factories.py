@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from django.contrib.auth.models import Group
+from django.test import TestCase
 from django.utils import timezone
 
 from forums.models import Category, Post, Topic, User
@@ -208,5 +209,8 @@ def authenticator_code(secret: str) -> str:
 
 
 def add_second_factor(user) -> None:
-    """An authenticator app set up for the member, as staff need before they may act (P7)."""
-    TOTP.activate(user, generate_totp_secret())
+    """An authenticator app set up for the member, as staff need before they may act (P7).
+    Committed, as on the site: a browser they signed in with sees it at its next request, as
+    the member kept beside its session is read again (forums.sessions)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        TOTP.activate(user, generate_totp_secret())
