@@ -11,15 +11,18 @@ a removed authenticator counts from the next request on, as when the row was rea
 The copy has no password hash, which stays in the database: a member made from it has the
 password deferred, loaded if something reads it, and a save of such a member writes the fields
 it has, never a blank password. A copy lives CACHE_SECONDS at most, which also bounds how long a
-change made without signals (QuerySet.update()) goes unseen. While the cache is down nothing is
-kept or read and every member comes from the database, as before.
+change made without signals (QuerySet.update()) goes unseen. A copy is used only under the
+SECRET_KEY and the fields it was made with (_mark()): a new key signs everyone out as Django's
+check of the session would, and a field added by a deploy is never read from an older copy.
+While the cache is down nothing is kept or read and every member comes from the database, as
+before.
 """
 
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import router
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from community import sessions
 
@@ -31,6 +34,11 @@ MEMBERS_KEY = "forums:members"
 KEPT = [field.attname for field in User._meta.concrete_fields if field.attname != "password"]
 
 
+def _mark() -> str:
+    """What a copy is made under: the secret key, and the fields in their order."""
+    return salted_hmac("forums.sessions.kept", ",".join(KEPT)).hexdigest()
+
+
 def members_changed(**kwargs) -> None:
     """Signal receiver and plain call: every kept member is read from the database again."""
     pagecache.bump_on_commit(MEMBERS_KEY)
@@ -39,7 +47,8 @@ def members_changed(**kwargs) -> None:
 class SessionStore(sessions.SessionStore):
     def __init__(self, session_key=None):
         super().__init__(session_key)
-        self.kept_member = None  # (version, pk, session hash, KEPT's values, second factor)
+        # (version, mark, pk, session hash, KEPT's values, second factor)
+        self.kept_member = None
         self.members_version = None  # as read with the session
 
     def _member_key(self, session_key: str) -> str:
@@ -63,6 +72,7 @@ class SessionStore(sessions.SessionStore):
         values = [getattr(user, name) for name in KEPT]
         kept = (
             self.members_version,
+            _mark(),
             user.pk,
             user.get_session_auth_hash(),
             values,
@@ -80,9 +90,10 @@ class SessionStore(sessions.SessionStore):
         """The member kept for this session, if the copy is still theirs and current."""
         if self.kept_member is None or self.members_version is None:
             return None
-        version, pk, session_hash, values, second_factor = self.kept_member
+        version, mark, pk, session_hash, values, second_factor = self.kept_member
         if not (
             version == self.members_version
+            and constant_time_compare(mark, _mark())
             and str(pk) == self.get(SESSION_KEY)
             and self.get(BACKEND_SESSION_KEY) in settings.AUTHENTICATION_BACKENDS
             and constant_time_compare(session_hash, self.get(HASH_SESSION_KEY, ""))

@@ -126,6 +126,13 @@ def test_a_copy_is_used_only_with_the_session_it_was_kept_for(client):
     assert other.username in thief.get(ACCOUNT).content.decode()  # not the member's account
 
 
+def test_a_new_secret_key_signs_everyone_out_copies_or_not(client, settings):
+    member = UserFactory()
+    browser = signed_in(member)
+    settings.SECRET_KEY = "a new key, as after a leak, " * 3
+    assert browser.get(ACCOUNT).status_code == 302
+
+
 def test_signing_out_drops_the_copy(client):
     member = UserFactory()
     browser = signed_in(member)
