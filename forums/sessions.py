@@ -109,8 +109,6 @@ def signed_in_member(request):
     Django's get_user (the row, checked against the session's password hash), kept for next
     time."""
     session = request.session
-    if not isinstance(session, SessionStore):
-        return auth.get_user(request)
     session.get(SESSION_KEY)  # loads the session, and the copy with it
     user = session.kept_user()
     if user is None:
