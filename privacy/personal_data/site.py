@@ -15,7 +15,11 @@ register(
         name="Sign-in sessions",
         model=Session,
         fields=["session_key", "session_data", "expire_date"],
-        description="A random key in a cookie that keeps your browser signed in.",
+        description=(
+            "A random key in a cookie that keeps your browser signed in. While you are signed "
+            "in, a copy of your account details (never your password) is kept with it in the "
+            "site's cache for five minutes at most, so that pages load faster."
+        ),
         purpose="Keeping you signed in between pages.",
         legal_basis=LegalBasis.CONTRACT,
         recipients="Nobody outside the site.",
@@ -23,7 +27,8 @@ register(
         export=lambda person: [],
         erasure=Erasure.keep(
             "A session cannot be looked up by member. Once the account is gone it signs nobody "
-            "in, and it is deleted when it expires."
+            "in, its cached copy of the account is never read again and expires within five "
+            "minutes, and the session is deleted when it expires."
         ),
         retention=[
             Retention(
